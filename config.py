@@ -1,0 +1,115 @@
+"""Configuration classes, chosen by ``MATCHMAKER_ENV`` and fed by ``MATCHMAKER_*`` variables.
+
+Every setting that differs between machines comes from the environment, so the same code runs
+the demo on a laptop, the test suite and production.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("MATCHMAKER_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"MATCHMAKER_{name}", default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    return default if value in (None, "") else int(value)
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+    INSTANCE_DIR = INSTANCE_DIR
+    SECRET_KEY = env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'matchmaker.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Links in emails are built from this, never from the request's Host header.
+    BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = env("DEFAULT_LOCALE", "fr")
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+    CLUSTER_NAME = env("CLUSTER_NAME", "Matchmaker")
+
+    # Login throttling: failures allowed in the window, per account and per client address.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+    LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+    LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+    EMAIL_TOKEN_MAX_AGE_SECONDS = env_int("EMAIL_TOKEN_MAX_AGE_SECONDS", 3 * 24 * 3600)
+    PASSWORD_RESET_MAX_AGE_SECONDS = env_int("PASSWORD_RESET_MAX_AGE_SECONDS", 2 * 3600)
+
+    # Mail: "folder" writes .eml files (development), "smtp" sends, "memory" keeps them in a list.
+    MAIL_BACKEND = env("MAIL_BACKEND", "folder")
+    MAIL_FOLDER = env("MAIL_FOLDER", str(INSTANCE_DIR / "mail"))
+    MAIL_SENDER = env("MAIL_SENDER", "Matchmaker <no-reply@matchmaker.localhost>")
+    MAIL_SMTP_HOST = env("MAIL_SMTP_HOST", "localhost")
+    MAIL_SMTP_PORT = env_int("MAIL_SMTP_PORT", 25)
+    MAIL_SMTP_SECURITY = env("MAIL_SMTP_SECURITY", "none")  # none | starttls | ssl
+    MAIL_SMTP_USERNAME = env("MAIL_SMTP_USERNAME")
+    MAIL_SMTP_PASSWORD = env("MAIL_SMTP_PASSWORD")
+    MAIL_SMTP_TIMEOUT = env_int("MAIL_SMTP_TIMEOUT", 30)
+    MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
+    MAIL_MESSAGE_ID_DOMAIN = env("MAIL_MESSAGE_ID_DOMAIN", "matchmaker.localhost")
+
+    DIRECTORY_PAGE_SIZE = 20
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+    # A fixed key only for local development; production refuses to start without its own.
+    SECRET_KEY = env("SECRET_KEY", "development-only-not-secret")
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    MAIL_BACKEND = "memory"
+    SERVER_NAME = None
+    BASE_URL = "http://testserver.localhost"
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    REMEMBER_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    MAIL_BACKEND = env("MAIL_BACKEND", "smtp")
+
+
+CONFIGS: dict[str, type[BaseConfig]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None = None) -> type[BaseConfig]:
+    name = name or env("ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"MATCHMAKER_ENV={name!r} is not one of {', '.join(sorted(CONFIGS))}"
+        ) from None

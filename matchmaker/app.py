@@ -1,0 +1,106 @@
+"""The application factory: one ``register_*`` function per concern."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import BaseConfig, config_for
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -> Flask:
+    """Build the app. ``config`` is a config name or class; ``overrides`` win over both."""
+    config_class = config if isinstance(config, type) else config_for(config)
+    app = Flask(
+        "matchmaker",
+        template_folder=str(PROJECT_DIR / "templates"),
+        static_folder=str(PROJECT_DIR / "static"),
+        instance_path=str(overrides.get("INSTANCE_DIR", config_class.INSTANCE_DIR)),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "MATCHMAKER_SECRET_KEY is not set: the production configuration refuses to start "
+            "without a secret key of its own."
+        )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from matchmaker import i18n
+    from matchmaker.database import configure_engine_events
+    from matchmaker.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine_events(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"],
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from matchmaker.services.accounts import load_user_from_session_id
+
+    login_manager.user_loader(load_user_from_session_id)
+
+
+def register_blueprints(app: Flask) -> None:
+    from matchmaker.auth.routes import bp as auth_bp
+    from matchmaker.main.routes import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from matchmaker.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from matchmaker.templating import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    csp = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+    )
+
+    @app.after_request
+    def set_security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+def register_commands(app: Flask) -> None:
+    from matchmaker.cli import register
+
+    register(app)

@@ -1,0 +1,11 @@
+"""Command groups for ``flask --app wsgi ...``; each feature adds its group to the list."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    groups: list = []
+    for group in groups:
+        app.cli.add_command(group)

@@ -1,0 +1,167 @@
+"""The cluster's fixed vocabularies: organisation kinds and sectors, regions, focus areas.
+
+Codes are stored in the database; labels are translated at display time.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Sector(StrEnum):
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
+class OrganisationKind(StrEnum):
+    UNIVERSITY_LAB = "university_lab"
+    HOSPITAL = "hospital"
+    RESEARCH_INSTITUTE = "research_institute"
+    PUBLIC_BODY = "public_body"
+    STARTUP = "startup"
+    SME = "sme"
+    LARGE_COMPANY = "large_company"
+    CDMO = "cdmo"
+    INVESTOR = "investor"
+    TECHNOLOGY_PLATFORM = "technology_platform"
+    OTHER = "other"
+
+    @property
+    def sector(self) -> Sector:
+        return Sector.PUBLIC if self in PUBLIC_KINDS else Sector.PRIVATE
+
+
+# Technology platforms in this cluster are mostly academic core facilities; "other" is counted
+# as public because it covers associations, foundations and the cluster's own staff.
+PUBLIC_KINDS = frozenset(
+    {
+        OrganisationKind.UNIVERSITY_LAB,
+        OrganisationKind.HOSPITAL,
+        OrganisationKind.RESEARCH_INSTITUTE,
+        OrganisationKind.PUBLIC_BODY,
+        OrganisationKind.TECHNOLOGY_PLATFORM,
+        OrganisationKind.OTHER,
+    }
+)
+
+KIND_LABELS = {
+    OrganisationKind.UNIVERSITY_LAB: _l("University lab"),
+    OrganisationKind.HOSPITAL: _l("Hospital"),
+    OrganisationKind.RESEARCH_INSTITUTE: _l("Research institute"),
+    OrganisationKind.PUBLIC_BODY: _l("Public body"),
+    OrganisationKind.STARTUP: _l("Startup"),
+    OrganisationKind.SME: _l("SME"),
+    OrganisationKind.LARGE_COMPANY: _l("Large company"),
+    OrganisationKind.CDMO: _l("CDMO"),
+    OrganisationKind.INVESTOR: _l("Investor"),
+    OrganisationKind.TECHNOLOGY_PLATFORM: _l("Technology platform"),
+    OrganisationKind.OTHER: _l("Other"),
+}
+
+SECTOR_LABELS = {Sector.PUBLIC: _l("Public"), Sector.PRIVATE: _l("Private")}
+
+
+class Region(StrEnum):
+    PAYS_DE_LA_LOIRE = "pays_de_la_loire"
+    BRETAGNE = "bretagne"
+    CENTRE_VAL_DE_LOIRE = "centre_val_de_loire"
+    AUVERGNE_RHONE_ALPES = "auvergne_rhone_alpes"
+    BOURGOGNE_FRANCHE_COMTE = "bourgogne_franche_comte"
+    CORSE = "corse"
+    GRAND_EST = "grand_est"
+    HAUTS_DE_FRANCE = "hauts_de_france"
+    ILE_DE_FRANCE = "ile_de_france"
+    NORMANDIE = "normandie"
+    NOUVELLE_AQUITAINE = "nouvelle_aquitaine"
+    OCCITANIE = "occitanie"
+    PROVENCE_ALPES_COTE_D_AZUR = "provence_alpes_cote_d_azur"
+    GUADELOUPE = "guadeloupe"
+    MARTINIQUE = "martinique"
+    GUYANE = "guyane"
+    LA_REUNION = "la_reunion"
+    MAYOTTE = "mayotte"
+    OTHER = "other"  # outside France, or not given
+
+
+CLUSTER_REGIONS = (Region.PAYS_DE_LA_LOIRE, Region.BRETAGNE, Region.CENTRE_VAL_DE_LOIRE)
+
+REGION_LABELS = {
+    Region.PAYS_DE_LA_LOIRE: "Pays de la Loire",
+    Region.BRETAGNE: "Bretagne",
+    Region.CENTRE_VAL_DE_LOIRE: "Centre-Val de Loire",
+    Region.AUVERGNE_RHONE_ALPES: "Auvergne-Rhône-Alpes",
+    Region.BOURGOGNE_FRANCHE_COMTE: "Bourgogne-Franche-Comté",
+    Region.CORSE: "Corse",
+    Region.GRAND_EST: "Grand Est",
+    Region.HAUTS_DE_FRANCE: "Hauts-de-France",
+    Region.ILE_DE_FRANCE: "Île-de-France",
+    Region.NORMANDIE: "Normandie",
+    Region.NOUVELLE_AQUITAINE: "Nouvelle-Aquitaine",
+    Region.OCCITANIE: "Occitanie",
+    Region.PROVENCE_ALPES_COTE_D_AZUR: "Provence-Alpes-Côte d'Azur",
+    Region.GUADELOUPE: "Guadeloupe",
+    Region.MARTINIQUE: "Martinique",
+    Region.GUYANE: "Guyane",
+    Region.LA_REUNION: "La Réunion",
+    Region.MAYOTTE: "Mayotte",
+    Region.OTHER: _l("Other / outside France"),
+}
+
+
+def cluster_region(region: str) -> str:
+    """The region as the cluster's funders count it: one of its three regions, or "other"."""
+    return region if region in CLUSTER_REGIONS else Region.OTHER.value
+
+
+class FocusArea(StrEnum):
+    IMMUNOTHERAPY = "immunotherapy"
+    RADIOPHARMACEUTICALS = "radiopharmaceuticals"
+    REGENERATIVE_MEDICINE = "regenerative_medicine"
+    BIOPRODUCTION = "bioproduction"
+    DIGITAL_HEALTH = "digital_health"
+    ANIMAL_HEALTH = "animal_health"
+    NUTRITION_MICROBIOTA = "nutrition_microbiota"
+
+
+FOCUS_AREA_LABELS = {
+    FocusArea.IMMUNOTHERAPY: _l("Immunotherapy"),
+    FocusArea.RADIOPHARMACEUTICALS: _l("Radiopharmaceuticals"),
+    FocusArea.REGENERATIVE_MEDICINE: _l("Regenerative medicine"),
+    FocusArea.BIOPRODUCTION: _l("Bioproduction"),
+    FocusArea.DIGITAL_HEALTH: _l("Digital health"),
+    FocusArea.ANIMAL_HEALTH: _l("Animal health"),
+    FocusArea.NUTRITION_MICROBIOTA: _l("Nutrition and microbiota"),
+}
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    ORGANISER = "organiser"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {Role.MEMBER: _l("Member"), Role.ORGANISER: _l("Organiser"), Role.ADMIN: _l("Admin")}
+
+
+class Visibility(StrEnum):
+    MEMBERS = "members"  # other signed-in members see the profile (default)
+    PUBLIC = "public"  # also visitors who are not signed in
+    HIDDEN = "hidden"  # only the person, their organisation's members and organisers
+
+
+VISIBILITY_LABELS = {
+    Visibility.MEMBERS: _l("Members of the cluster"),
+    Visibility.PUBLIC: _l("Everyone, including visitors"),
+    Visibility.HIDDEN: _l("Only me, my organisation and the cluster staff"),
+}
+
+LANGUAGE_LABELS = {"fr": "Français", "en": "English"}
+
+
+def choices(labels: dict) -> list[tuple[str, object]]:
+    """WTForms choices from a label mapping, in declaration order."""
+    return [
+        (code.value if hasattr(code, "value") else code, label) for code, label in labels.items()
+    ]

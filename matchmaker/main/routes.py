@@ -1,0 +1,37 @@
+"""The home page and the language switch."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+
+from matchmaker.i18n import SESSION_LOCALE_KEY
+from matchmaker.services.accounts import set_preferred_language
+from matchmaker.urls import safe_next_url
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template("main/index.html")
+
+
+@bp.post("/language")
+def set_language():
+    language = request.form.get("language", "")
+    if language not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session[SESSION_LOCALE_KEY] = language
+    if current_user.is_authenticated and current_user.person is not None:
+        set_preferred_language(current_user.person, language)
+    return redirect(safe_next_url(request.form.get("next"), url_for("main.index")))

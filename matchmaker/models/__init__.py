@@ -1,0 +1,40 @@
+"""All models, imported here so that Alembic and the app see the whole schema."""
+
+from matchmaker.models.accounts import LoginAttempt, Person, User
+from matchmaker.models.base import Base, UTCDateTime, utcnow
+from matchmaker.models.matching import (
+    Connection,
+    ConnectionVia,
+    PartyKind,
+    Suggestion,
+    Veto,
+    ordered_pair,
+)
+from matchmaker.models.organisations import Organisation, OrganisationFocusArea
+from matchmaker.models.outbox import MailCategory, OutboxMessage, OutboxStatus
+from matchmaker.models.tags import Concept, ConceptTerm, Tag, organisation_tags, person_tags
+
+__all__ = [
+    "Base",
+    "Concept",
+    "ConceptTerm",
+    "Connection",
+    "ConnectionVia",
+    "LoginAttempt",
+    "MailCategory",
+    "Organisation",
+    "OrganisationFocusArea",
+    "OutboxMessage",
+    "OutboxStatus",
+    "PartyKind",
+    "Person",
+    "Suggestion",
+    "Tag",
+    "UTCDateTime",
+    "User",
+    "Veto",
+    "ordered_pair",
+    "organisation_tags",
+    "person_tags",
+    "utcnow",
+]

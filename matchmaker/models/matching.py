@@ -1,0 +1,93 @@
+"""What the engine stored, and what it must respect: suggestions, connections and vetoes.
+
+A *party* is a person or an organisation, written as a kind (``"person"`` or ``"organisation"``)
+and an id. Pairs are stored in a canonical order (the smaller ``(kind, id)`` first) so that one
+row answers for both directions.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from matchmaker.models.base import Base, UTCDateTime, utcnow
+
+
+class PartyKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+Party = tuple[str, int]
+
+
+def ordered_pair(a: Party, b: Party) -> tuple[Party, Party]:
+    return (a, b) if (a[0], a[1]) <= (b[0], b[1]) else (b, a)
+
+
+class Suggestion(Base):
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        Index("ix_suggestions_source", "source_kind", "source_id", "rank"),
+        Index("ix_suggestions_candidate", "candidate_kind", "candidate_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_kind: Mapped[str] = mapped_column(String(16))
+    source_id: Mapped[int] = mapped_column(Integer)
+    candidate_kind: Mapped[str] = mapped_column(String(16))
+    candidate_id: Mapped[int] = mapped_column(Integer)
+    rank: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    # Per channel: expertise, offer_to_need, need_to_offer.
+    channels: Mapped[dict] = mapped_column(JSON, default=dict)
+    # [{"channel": ..., "concept": key or null, "term": surface form, "weight": float}, ...]
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ConnectionVia(StrEnum):
+    INTRODUCTION = "introduction"
+    EVENT = "event"
+    COLLABORATION = "collaboration"
+    PROJECT = "project"
+
+
+class Connection(Base):
+    """Two parties known to each other: the single answer to "have these two already met?"."""
+
+    __tablename__ = "connections"
+    __table_args__ = (
+        UniqueConstraint("a_kind", "a_id", "b_kind", "b_id", "via", "source_ref"),
+        Index("ix_connections_b", "b_kind", "b_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    a_kind: Mapped[str] = mapped_column(String(16))
+    a_id: Mapped[int] = mapped_column(Integer)
+    b_kind: Mapped[str] = mapped_column(String(16))
+    b_id: Mapped[int] = mapped_column(Integer)
+    via: Mapped[str] = mapped_column(String(16))
+    # The id of the introduction, event or project it came from (0 when none, e.g. an import).
+    source_ref: Mapped[int] = mapped_column(Integer, default=0)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Veto(Base):
+    """An organiser's "never suggest this pair", kept with who decided it and why."""
+
+    __tablename__ = "vetoes"
+    __table_args__ = (UniqueConstraint("a_kind", "a_id", "b_kind", "b_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    a_kind: Mapped[str] = mapped_column(String(16))
+    a_id: Mapped[int] = mapped_column(Integer)
+    b_kind: Mapped[str] = mapped_column(String(16))
+    b_id: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,42 @@
+"""The app starts with each configuration and speaks to its database."""
+
+import pytest
+from sqlalchemy import text
+
+from config import ProductionConfig
+from matchmaker.app import create_app
+from matchmaker.extensions import db
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
+    with pytest.raises(RuntimeError, match="MATCHMAKER_SECRET_KEY"):
+        create_app("production")
+
+
+def test_unknown_environment_name_is_reported():
+    with pytest.raises(RuntimeError, match="MATCHMAKER_ENV"):
+        create_app("staging")
+
+
+def test_database_is_reachable(app):
+    assert db.session.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_home_page_renders_with_security_headers(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_unknown_page_gets_the_styled_404(client):
+    response = client.get("/no/such/page", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert b"Page not found" in response.data
+
+
+def test_api_clients_get_json_errors(client):
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.is_json and response.json["status"] == 404
