@@ -89,6 +89,9 @@ class TestingConfig(BaseConfig):
     MAIL_BACKEND = "memory"
     SERVER_NAME = None
     BASE_URL = "http://testserver.localhost"
+    # Same algorithm, lower cost: the suite hashes hundreds of passwords.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8192
 
 
 class ProductionConfig(BaseConfig):

@@ -2,7 +2,9 @@
 
 import pytest
 
+from matchmaker.app import create_app
 from matchmaker.passwords import password_problem
+from matchmaker.security import hash_password, password_needs_rehash, verify_password
 
 
 @pytest.mark.parametrize(
@@ -40,3 +42,15 @@ def test_short_common_and_email_passwords_are_refused(password, reason):
 
 def test_the_local_part_of_the_address_is_refused_too():
     assert "email address" in password_problem("camille.durand", "camille.durand@example.org")
+
+
+def test_only_the_test_configuration_lowers_the_hashing_cost(tmp_path):
+    settings = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "INSTANCE_DIR": str(tmp_path)}
+    with create_app("testing", **settings).app_context():
+        cheap = hash_password("a rather long passphrase")
+    assert "$m=8192,t=1,p=1$" in cheap
+    with create_app("development", **settings).app_context():
+        assert "$m=65536,t=3,p=4$" in hash_password("a rather long passphrase")
+        # A cheaper hash still opens the account, and is upgraded at the next login.
+        assert verify_password(cheap, "a rather long passphrase")
+        assert password_needs_rehash(cheap)
