@@ -74,6 +74,7 @@ class BaseConfig:
     MAIL_MESSAGE_ID_DOMAIN = env("MAIL_MESSAGE_ID_DOMAIN", "matchmaker.localhost")
 
     DIRECTORY_PAGE_SIZE = 20
+    USERS_PAGE_SIZE = 25
 
 
 class DevelopmentConfig(BaseConfig):

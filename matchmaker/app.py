@@ -66,10 +66,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from matchmaker.account.routes import bp as account_bp
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.main.routes import bp as main_bp
+    from matchmaker.users.routes import bp as users_bp
 
-    for blueprint in (main_bp, auth_bp):
+    for blueprint in (main_bp, auth_bp, account_bp, users_bp):
         app.register_blueprint(blueprint)
 
 

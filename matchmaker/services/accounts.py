@@ -236,16 +236,40 @@ def _recently_enqueued(template: str, to_email: str) -> bool:
     return db.session.scalar(statement.limit(1)) is not None
 
 
-def _enqueue_confirmation(user: User) -> None:
-    token = make_token(CONFIRM_EMAIL, {"user": user.id, "email": user.email})
+def _send_link(
+    user: User,
+    *,
+    template: str,
+    purpose: str,
+    payload: dict,
+    endpoint: str,
+    max_age_setting: str,
+    to_email: str | None = None,
+    **context,
+) -> None:
+    """Queue a transactional message carrying a signed link, in the person's language."""
+    token = make_token(purpose, payload)
     enqueue(
-        template="confirm_email",
+        template=template,
         person=user.person,
+        to_email=to_email,
         category=MailCategory.TRANSACTIONAL,
         context={
-            "link": absolute_url("auth.confirm_email", token=token),
-            "valid_for": timedelta(seconds=current_app.config["EMAIL_TOKEN_MAX_AGE_SECONDS"]),
+            "link": absolute_url(endpoint, token=token),
+            "valid_for": timedelta(seconds=current_app.config[max_age_setting]),
+            **context,
         },
+    )
+
+
+def _enqueue_confirmation(user: User) -> None:
+    _send_link(
+        user,
+        template="confirm_email",
+        purpose=CONFIRM_EMAIL,
+        payload={"user": user.id, "email": user.email},
+        endpoint="auth.confirm_email",
+        max_age_setting="EMAIL_TOKEN_MAX_AGE_SECONDS",
     )
 
 
@@ -488,15 +512,13 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or user.person is None or _recently_enqueued("reset_password", user.email):
         return
-    token = make_token(RESET_PASSWORD, {"user": user.id, "version": user.session_version})
-    enqueue(
+    _send_link(
+        user,
         template="reset_password",
-        person=user.person,
-        category=MailCategory.TRANSACTIONAL,
-        context={
-            "link": absolute_url("auth.reset_password", token=token),
-            "valid_for": timedelta(seconds=current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"]),
-        },
+        purpose=RESET_PASSWORD,
+        payload={"user": user.id, "version": user.session_version},
+        endpoint="auth.reset_password",
+        max_age_setting="PASSWORD_RESET_MAX_AGE_SECONDS",
     )
     db.session.commit()
 
@@ -547,17 +569,15 @@ def request_email_change(user: User, new_email: str, current_password: str) -> N
     if _email_in_use(new_email, except_user=user):
         raise EmailTaken(_("An account already uses this email address."))
     user.pending_email = new_email
-    token = make_token(CHANGE_EMAIL, {"user": user.id, "email": new_email})
-    enqueue(
+    _send_link(
+        user,
         template="confirm_new_email",
-        person=user.person,
+        purpose=CHANGE_EMAIL,
+        payload={"user": user.id, "email": new_email},
+        endpoint="account.confirm_email_change",
+        max_age_setting="EMAIL_TOKEN_MAX_AGE_SECONDS",
         to_email=new_email,
-        category=MailCategory.TRANSACTIONAL,
-        context={
-            "link": absolute_url("account.confirm_email_change", token=token),
-            "new_email": new_email,
-            "valid_for": timedelta(seconds=current_app.config["EMAIL_TOKEN_MAX_AGE_SECONDS"]),
-        },
+        new_email=new_email,
     )
     db.session.commit()
 

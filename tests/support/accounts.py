@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from tests.support.factories import PASSWORD
@@ -39,3 +40,19 @@ def link_path(message, contains: str = "/") -> str:
 
 def messages_to(messages, address: str) -> list:
     return [message for message in messages if address.lower() in message["To"].lower()]
+
+
+def page_text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def field_error(response, field_id: str) -> str:
+    """The error shown under a field (the macro's ``<p class="error" id="...-error">``)."""
+    found = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', page_text(response))
+    return found.group(1) if found else ""
+
+
+def main_content(response) -> str:
+    """The page's ``<main>``, without the header's ever-changing CSRF token."""
+    html = page_text(response)
+    return html[html.index("<main") : html.index("</main>")]
