@@ -53,6 +53,9 @@ class BaseConfig:
     LANGUAGES = ("fr", "en")
     CLUSTER_NAME = env("CLUSTER_NAME", "Matchmaker")
 
+    # How many reverse proxies stand in front of the app; their X-Forwarded-For and
+    # X-Forwarded-Proto are then trusted, so that the login throttle sees client addresses.
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     # Login throttling: failures allowed in the window, per account and per client address.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
     LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)

@@ -5,9 +5,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from matchmaker.app import create_app
 from matchmaker.domain import Role
 from matchmaker.extensions import db
-from matchmaker.models import Organisation, User
+from matchmaker.models import LoginAttempt, Organisation, User
 from tests.support.accounts import (
     field_error,
     link_path,
@@ -414,3 +415,24 @@ def test_the_menu_follows_the_role(client, auth):
     auth.login("admin@example.org")
     assert 'href="/admin/users"' in page_text(client.get("/"))
 
+
+def test_behind_a_trusted_proxy_the_throttle_counts_the_forwarded_address(app):
+    proxied = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        INSTANCE_DIR=app.instance_path,
+        WTF_CSRF_ENABLED=False,
+        TRUSTED_PROXIES=1,
+    )
+    for each in (proxied, app):
+        each.test_client().post(
+            "/login",
+            data={"email": "ghost@example.org", "password": "a wrong guess"},
+            headers={"X-Forwarded-For": "203.0.113.9"},
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},
+        )
+    with proxied.app_context():
+        db.engine.dispose()
+    addresses = db.session.scalars(select(LoginAttempt.address).order_by(LoginAttempt.id)).all()
+    # Without trusted proxies, a forged header changes nothing.
+    assert addresses == ["203.0.113.9", "10.0.0.2"]
