@@ -173,10 +173,10 @@ def _clean_text(value: str | None, *, limit: int, field: str, required: str | No
     return cleaned
 
 
-def _check_password(password: str, email: str, field: str = "password") -> None:
+def _check_password(password: str, email: str) -> None:
     problem = password_problem(password or "", email)
     if problem:
-        raise WeakPassword(problem, field=field)
+        raise WeakPassword(problem)
 
 
 def _email_in_use(email: str, *, except_user: User | None = None) -> bool:
@@ -194,7 +194,6 @@ def _language(language: str | None) -> str:
 def _commit_unless_email_taken() -> None:
     """Commit; a concurrent sign-up that took the address first becomes a field error."""
     try:
-        db.session.flush()
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
