@@ -113,8 +113,8 @@ class SignUpForm(NewPasswordForm):
             )
         ],
         description=_l(
-            "This is what the platform is for. You choose later who sees your profile, and you "
-            "can withdraw this agreement by closing your account."
+            "This is what the platform is for. Who sees your profile is your choice, on your "
+            "profile page."
         ),
     )
 
