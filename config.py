@@ -53,6 +53,9 @@ class BaseConfig:
     LANGUAGES = ("fr", "en")
     CLUSTER_NAME = env("CLUSTER_NAME", "Matchmaker")
 
+    # How many reverse proxies stand in front of the app; their X-Forwarded-For and
+    # X-Forwarded-Proto are then trusted, so that the login throttle sees client addresses.
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     # Login throttling: failures allowed in the window, per account and per client address.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
     LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
@@ -74,6 +77,7 @@ class BaseConfig:
     MAIL_MESSAGE_ID_DOMAIN = env("MAIL_MESSAGE_ID_DOMAIN", "matchmaker.localhost")
 
     DIRECTORY_PAGE_SIZE = 20
+    USERS_PAGE_SIZE = 25
 
 
 class DevelopmentConfig(BaseConfig):
@@ -89,6 +93,9 @@ class TestingConfig(BaseConfig):
     MAIL_BACKEND = "memory"
     SERVER_NAME = None
     BASE_URL = "http://testserver.localhost"
+    # Same algorithm, lower cost: the suite hashes hundreds of passwords.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8192
 
 
 class ProductionConfig(BaseConfig):

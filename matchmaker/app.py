@@ -30,6 +30,7 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
         )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    register_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -37,6 +38,15 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
     register_security_headers(app)
     register_commands(app)
     return app
+
+
+def register_proxies(app: Flask) -> None:
+    """Behind reverse proxies, take the client's address and scheme from the headers they set."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_extensions(app: Flask) -> None:
@@ -66,10 +76,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from matchmaker.account.routes import bp as account_bp
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.main.routes import bp as main_bp
+    from matchmaker.users.routes import bp as users_bp
 
-    for blueprint in (main_bp, auth_bp):
+    for blueprint in (main_bp, auth_bp, account_bp, users_bp):
         app.register_blueprint(blueprint)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields import SelectChoice
 
 
 class Sector(StrEnum):
@@ -160,8 +161,12 @@ VISIBILITY_LABELS = {
 LANGUAGE_LABELS = {"fr": "Français", "en": "English"}
 
 
-def choices(labels: dict) -> list[tuple[str, object]]:
-    """WTForms choices from a label mapping, in declaration order."""
+def choices(labels: dict) -> list[SelectChoice]:
+    """WTForms choices from a label mapping, in declaration order.
+
+    WTForms 3.3 deprecates choices given as tuples; ``SelectChoice`` is its replacement.
+    """
     return [
-        (code.value if hasattr(code, "value") else code, label) for code, label in labels.items()
+        SelectChoice(value=code.value if hasattr(code, "value") else code, label=label)
+        for code, label in labels.items()
     ]

@@ -53,3 +53,12 @@ class HttpUrl:
         if not _URL.match(value) or len(value) > 300:
             raise ValidationError(self.message)
         field.data = value
+
+
+def show_error(form, message: str, field: str | None = None) -> None:
+    """Attach a service's refusal to the field it concerns, or to the whole form."""
+    target = form[field] if field and field in form else None
+    if target is None:
+        form.form_errors.append(message)
+    else:
+        target.errors = [*target.errors, message]

@@ -35,6 +35,8 @@ class MenuItem:
 
 MENU: list[MenuItem] = [
     MenuItem("main.index", _l("Home"), everyone),
+    MenuItem("account.index", _l("My account"), members),
+    MenuItem("users.index", _l("Users"), admins),
 ]
 
 

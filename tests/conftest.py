@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
@@ -82,6 +84,27 @@ def empty_all_tables() -> None:
             connection.execute(table.delete())
 
 
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with an empty ``g``, as in production.
+
+    Flask reuses the app context the ``app`` fixture keeps pushed, and with it ``g``, where
+    Flask-Login keeps the current user and Flask-Babel the locale: without this, the user and
+    the language of one request (or one client) would carry over to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():
+            return super().open(*args, **kwargs)
+        shared = vars(g._get_current_object())
+        kept = dict(shared)
+        shared.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            shared.clear()
+            shared.update(kept)
+
+
 @pytest.fixture
 def app(db_backend, database_urls, tmp_path):
     """The app on an empty database, with an app context pushed for the test's duration."""
@@ -92,6 +115,7 @@ def app(db_backend, database_urls, tmp_path):
         WTF_CSRF_ENABLED=False,
     )
     app.config["DB_BACKEND"] = db_backend
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         yield app
         db.session.remove()

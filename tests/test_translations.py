@@ -30,8 +30,9 @@ def extracted(tmp_path_factory):
             "_l",
             "-k",
             "lazy_gettext",
-            "-k",
-            "ngettext",
+            # Babel skips folders starting with "_" by default; templates/_macros has strings.
+            "--ignore-dirs",
+            ".*",
             "-o",
             str(template),
             ".",

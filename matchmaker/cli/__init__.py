@@ -6,6 +6,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    groups: list = []
+    from matchmaker.cli.users import users
+
+    groups: list = [users]
     for group in groups:
         app.cli.add_command(group)
