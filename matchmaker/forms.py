@@ -53,3 +53,47 @@ class HttpUrl:
         if not _URL.match(value) or len(value) > 300:
             raise ValidationError(self.message)
         field.data = value
+
+
+class TagsInput(widgets.TextInput):
+    """A text input of comma-separated tags; static/js/tags.js adds suggestions as you type."""
+
+    def __init__(self, multiple: bool = True):
+        super().__init__()
+        self.multiple = multiple
+
+    def __call__(self, field, **kwargs):
+        from flask import url_for
+
+        kwargs.setdefault("autocomplete", "off")
+        kwargs.setdefault("data-tag-input", "multiple" if self.multiple else "single")
+        kwargs.setdefault("data-suggest-url", url_for("tags.suggest"))
+        return super().__call__(field, **kwargs)
+
+
+class TagsField(StringField):
+    """Comma-separated tags. ``data`` keeps the text as typed; ``labels`` the parsed labels."""
+
+    widget = TagsInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault(
+            "description",
+            _l("Separate tags with commas, e.g. monoclonal antibodies, bioproduction."),
+        )
+        super().__init__(label, validators, **kwargs)
+        self.labels: list[str] = []
+
+    def pre_validate(self, form):
+        from matchmaker.services.tags import TagError, parse_tag_labels
+
+        try:
+            self.labels = parse_tag_labels(self.data)
+        except TagError as exc:
+            self.labels = []
+            raise ValidationError(str(exc)) from None
+
+
+def max_length(maximum: int) -> Length:
+    """A length limit with a message that says it."""
+    return Length(max=maximum, message=_l("At most %(max)d characters."))

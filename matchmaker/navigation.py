@@ -35,6 +35,9 @@ class MenuItem:
 
 MENU: list[MenuItem] = [
     MenuItem("main.index", _l("Home"), everyone),
+    MenuItem("directory.index", _l("Directory"), members),
+    MenuItem("profile.edit", _l("My profile"), members),
+    MenuItem("tags.index", _l("Tags"), organisers),
 ]
 
 
