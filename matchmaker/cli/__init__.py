@@ -6,6 +6,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    groups: list = []
+    from matchmaker.cli.demo import demo
+
+    groups: list = [demo]
     for group in groups:
         app.cli.add_command(group)
