@@ -12,6 +12,7 @@ import os
 import threading
 from dataclasses import dataclass
 
+import flask_babel
 import pytest
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
@@ -92,6 +93,14 @@ def app(db_backend, database_urls, tmp_path):
         WTF_CSRF_ENABLED=False,
     )
     app.config["DB_BACKEND"] = db_backend
+
+    # Requests made during a test reuse the app context pushed below, and with it Flask-Babel's
+    # cached locale: without this, the first request's language would stick to every later one
+    # (a member's saved language would be ignored after logging in).
+    @app.before_request
+    def forget_previous_requests_locale():
+        flask_babel.refresh()
+
     with app.app_context():
         yield app
         db.session.remove()
