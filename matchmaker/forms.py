@@ -6,6 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField, ValidationError, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length
 
 EMAIL_MAX = 254
@@ -97,3 +98,17 @@ class TagsField(StringField):
 def max_length(maximum: int) -> Length:
     """A length limit with a message that says it."""
     return Length(max=maximum, message=_l("At most %(max)d characters."))
+
+
+def select_choices(labels: dict, optgroup: str | None = None) -> list[SelectChoice]:
+    """Options of a select, radio or checkbox field from a label mapping of ``domain``.
+
+    WTForms 3.3 deprecates plain ``(value, label)`` tuples; labels stay lazy, so they are
+    translated when the field is rendered.
+    """
+    return [
+        SelectChoice(
+            value=code.value if hasattr(code, "value") else code, label=label, optgroup=optgroup
+        )
+        for code, label in labels.items()
+    ]

@@ -2,14 +2,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
+from wtforms.fields.choices import SelectChoice
 
-from matchmaker.domain import FOCUS_AREA_LABELS, KIND_LABELS, REGION_LABELS, SECTOR_LABELS, choices
-from matchmaker.forms import TagsField, TagsInput, max_length
+from matchmaker.domain import FOCUS_AREA_LABELS, KIND_LABELS, REGION_LABELS, SECTOR_LABELS
+from matchmaker.forms import TagsField, TagsInput, max_length, select_choices
 
 
 def _any(labels: dict):
     def build():
-        return [("", _("Any")), *choices(labels)]
+        return [SelectChoice(value="", label=_("Any")), *select_choices(labels)]
 
     return build
 

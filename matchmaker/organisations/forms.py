@@ -2,32 +2,27 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from matchmaker.domain import (
-    CLUSTER_REGIONS,
-    FOCUS_AREA_LABELS,
-    KIND_LABELS,
-    REGION_LABELS,
-    Region,
-    choices,
-)
-from matchmaker.forms import HttpUrl, MultiCheckboxField, TagsField, max_length
+from matchmaker.domain import CLUSTER_REGIONS, FOCUS_AREA_LABELS, KIND_LABELS, REGION_LABELS, Region
+from matchmaker.forms import HttpUrl, MultiCheckboxField, TagsField, max_length, select_choices
 from matchmaker.services.organisations import CITY_MAX, DESCRIPTION_MAX, NAME_MAX, OFFER_MAX
 
 
-def region_choices() -> dict:
+def region_choices() -> list[SelectChoice]:
     """The cluster's regions first, then the rest of France, then abroad (grouped options)."""
-    others = [
-        (region.value, label)
+    cluster = {region: REGION_LABELS[region] for region in CLUSTER_REGIONS}
+    others = {
+        region: label
         for region, label in REGION_LABELS.items()
         if region not in CLUSTER_REGIONS and region != Region.OTHER
-    ]
-    return {
-        _("The cluster's regions"): [(r.value, REGION_LABELS[r]) for r in CLUSTER_REGIONS],
-        _("Other French regions"): others,
-        _("Elsewhere"): [(Region.OTHER.value, REGION_LABELS[Region.OTHER])],
     }
+    return [
+        *select_choices(cluster, optgroup=_("The cluster's regions")),
+        *select_choices(others, optgroup=_("Other French regions")),
+        *select_choices({Region.OTHER: REGION_LABELS[Region.OTHER]}, optgroup=_("Elsewhere")),
+    ]
 
 
 class OrganisationForm(FlaskForm):
@@ -40,7 +35,7 @@ class OrganisationForm(FlaskForm):
     )
     kind = SelectField(
         _l("Kind"),
-        choices=choices(KIND_LABELS),
+        choices=select_choices(KIND_LABELS),
         description=_l(
             "Labs, hospitals, institutes and platforms are public; companies and "
             "investors are private."
@@ -54,7 +49,7 @@ class OrganisationForm(FlaskForm):
         validators=[max_length(DESCRIPTION_MAX)],
         description=_l("Activities, teams, products and technologies."),
     )
-    focus_areas = MultiCheckboxField(_l("Focus areas"), choices=choices(FOCUS_AREA_LABELS))
+    focus_areas = MultiCheckboxField(_l("Focus areas"), choices=select_choices(FOCUS_AREA_LABELS))
     tags = TagsField(_l("Expertise tags"))
     offer = TextAreaField(
         _l("What we offer"),

@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
-from matchmaker.domain import LANGUAGE_LABELS, VISIBILITY_LABELS, choices
-from matchmaker.forms import HttpUrl, TagsField, max_length
+from matchmaker.domain import LANGUAGE_LABELS, VISIBILITY_LABELS
+from matchmaker.forms import HttpUrl, TagsField, max_length, select_choices
 from matchmaker.services.people import (
     FULL_NAME_MAX,
     PHONE_MAX,
@@ -95,11 +95,11 @@ class ProfileForm(FlaskForm):
     )
     language = SelectField(
         _l("Language"),
-        choices=choices(LANGUAGE_LABELS),
+        choices=select_choices(LANGUAGE_LABELS),
         description=_l("The language of the pages and of the emails you receive."),
     )
     visibility = RadioField(
-        _l("Who may see my profile"), choices=choices(VISIBILITY_LABELS), default="members"
+        _l("Who may see my profile"), choices=select_choices(VISIBILITY_LABELS), default="members"
     )
     consent_matching = BooleanField(
         _l("Suggest me to other members and invite me to meetings"),
