@@ -69,8 +69,8 @@ def add_people(context: DemoContext) -> None:
         user.email: user for user in db.session.scalars(select(User).where(User.email.in_(emails)))
     }
     tag_map = resolve_tag_map(_all_tag_labels(context))
-    # Argon2 is slow on purpose: one hash per role, shared by every demo member.
-    hashes = {role: hash_password(demo_password(role)) for role in Role}
+    # Argon2 is slow on purpose: one hash per role, shared by every demo member, made on first use.
+    hashes: dict[Role, str] = {}
     confirmed_at = utcnow()
     for plan in context.track(context.plan.people, _("People")):
         user = existing.get(plan.email)
@@ -78,9 +78,12 @@ def add_people(context: DemoContext) -> None:
             if user.person is not None:
                 context.people[plan.email] = user.person
             continue
+        role = Role(plan.role)
+        if role not in hashes:
+            hashes[role] = hash_password(demo_password(role))
         user = User(
             email=plan.email,
-            password_hash=hashes[Role(plan.role)],
+            password_hash=hashes[role],
             role=plan.role,
             confirmed_at=confirmed_at,
         )
