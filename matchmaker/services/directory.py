@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, false, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 
@@ -67,18 +67,28 @@ def _organisation_conditions(filters: DirectoryFilters) -> list:
     return conditions
 
 
+def _text_and_tag(query: Select, filters: DirectoryFilters, search_column, tag_owner) -> Select:
+    """The text and tag filters, alike for organisations and people.
+
+    ``tag_owner`` is the column of an association table that holds the listed row's id.
+    """
+    query = query.where(*_like_all_words(search_column, filters.text))
+    if filters.unknown_tag:
+        return query.where(false())
+    if filters.tag is not None:
+        links = tag_owner.table
+        listed_id = next(iter(tag_owner.foreign_keys)).column
+        query = query.where(
+            exists().where(tag_owner == listed_id, links.c.tag_id == filters.tag.id)
+        )
+    return query
+
+
 def organisations_query(filters: DirectoryFilters) -> Select:
     query = select(Organisation).where(*_organisation_conditions(filters))
-    query = query.where(*_like_all_words(Organisation.search_text, filters.text))
-    if filters.unknown_tag:
-        query = query.where(Organisation.id.is_(None))
-    elif filters.tag is not None:
-        query = query.where(
-            exists().where(
-                organisation_tags.c.organisation_id == Organisation.id,
-                organisation_tags.c.tag_id == filters.tag.id,
-            )
-        )
+    query = _text_and_tag(
+        query, filters, Organisation.search_text, organisation_tags.c.organisation_id
+    )
     return query.order_by(func.lower(Organisation.name), Organisation.id)
 
 
@@ -86,15 +96,7 @@ def people_query(filters: DirectoryFilters, viewer) -> Select:
     query = visible_people_query(viewer)
     if filters.filters_organisation:
         query = query.join(Person.organisation).where(*_organisation_conditions(filters))
-    query = query.where(*_like_all_words(Person.search_text, filters.text))
-    if filters.unknown_tag:
-        query = query.where(Person.id.is_(None))
-    elif filters.tag is not None:
-        query = query.where(
-            exists().where(
-                person_tags.c.person_id == Person.id, person_tags.c.tag_id == filters.tag.id
-            )
-        )
+    query = _text_and_tag(query, filters, Person.search_text, person_tags.c.person_id)
     return query.order_by(func.lower(Person.full_name), Person.id)
 
 
