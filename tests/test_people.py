@@ -88,6 +88,10 @@ def test_organisers_see_every_profile(client, auth, cast):
     auth.login("organiser@example.org")
     for name in ("hidden", "unconfirmed", "members"):
         assert page(client, cast[name]).status_code == 200, name
+    # They are told the profile is hidden, so they do not share it by mistake.
+    assert "Who sees this profile: Only me, my organisation and the cluster staff." in page(
+        client, cast["hidden"]
+    ).get_data(as_text=True)
 
 
 def test_the_visibility_rule_is_the_same_for_one_page_and_for_queries(cast):
@@ -289,3 +293,13 @@ def test_an_account_without_a_profile_creates_it_by_saving(client, auth, app):
 def test_my_profile_needs_a_login(client):
     response = client.get("/profile")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_an_address_that_is_not_http_is_never_made_a_link(client, auth):
+    # Written by something other than the profile form (an import, a script).
+    person = make_person(
+        email="claire@example.org", website="javascript:alert(1)", visibility=Visibility.PUBLIC
+    )
+    body = page(client, person).get_data(as_text=True)
+    assert 'href="javascript:' not in body
+    assert "javascript:alert(1)" in body
