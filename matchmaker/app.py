@@ -78,10 +78,25 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from matchmaker.account.routes import bp as account_bp
     from matchmaker.auth.routes import bp as auth_bp
+    from matchmaker.directory.routes import bp as directory_bp
     from matchmaker.main.routes import bp as main_bp
+    from matchmaker.organisations.routes import bp as organisations_bp
+    from matchmaker.people.routes import bp as people_bp
+    from matchmaker.profile.routes import bp as profile_bp
+    from matchmaker.tags.routes import bp as tags_bp
     from matchmaker.users.routes import bp as users_bp
 
-    for blueprint in (main_bp, auth_bp, account_bp, users_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        account_bp,
+        users_bp,
+        directory_bp,
+        organisations_bp,
+        people_bp,
+        profile_bp,
+        tags_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

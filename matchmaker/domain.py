@@ -8,7 +8,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from wtforms.fields import SelectChoice
 
 
 class Sector(StrEnum):
@@ -159,14 +158,3 @@ VISIBILITY_LABELS = {
 }
 
 LANGUAGE_LABELS = {"fr": "Français", "en": "English"}
-
-
-def choices(labels: dict) -> list[SelectChoice]:
-    """WTForms choices from a label mapping, in declaration order.
-
-    WTForms 3.3 deprecates choices given as tuples; ``SelectChoice`` is its replacement.
-    """
-    return [
-        SelectChoice(value=code.value if hasattr(code, "value") else code, label=label)
-        for code, label in labels.items()
-    ]

@@ -35,7 +35,10 @@ class MenuItem:
 
 MENU: list[MenuItem] = [
     MenuItem("main.index", _l("Home"), everyone),
+    MenuItem("directory.index", _l("Directory"), members),
+    MenuItem("profile.edit", _l("My profile"), members),
     MenuItem("account.index", _l("My account"), members),
+    MenuItem("tags.index", _l("Tags"), organisers),
     MenuItem("users.index", _l("Users"), admins),
 ]
 

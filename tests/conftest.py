@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from flask import g, has_app_context
@@ -34,6 +35,29 @@ def pytest_addoption(parser):
         default=",".join(BACKENDS),
         help="comma-separated database backends to run the suite against (sqlite,postgresql)",
     )
+
+
+def pytest_configure(config):
+    compile_stale_catalogues()
+
+
+def compile_stale_catalogues() -> None:
+    """Tests read compiled catalogues; recompile those older than their .po (as make does)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    translations = Path(__file__).resolve().parent.parent / "matchmaker" / "translations"
+    for po_path in translations.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+        # Each xdist worker may get here at once: write aside, then rename atomically.
+        temporary = mo_path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            write_mo(handle, catalog)
+        os.replace(temporary, mo_path)
 
 
 def pytest_generate_tests(metafunc):

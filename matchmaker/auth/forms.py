@@ -6,7 +6,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from matchmaker import domain
-from matchmaker.forms import EmailField, email_validators
+from matchmaker.forms import EmailField, email_validators, region_choices, select_choices
 from matchmaker.passwords import MIN_LENGTH, password_problem
 
 
@@ -104,7 +104,7 @@ class SignUpForm(NewPasswordForm):
         validators=[InputRequired(message=_l("Enter your role or position.")), Length(max=120)],
         render_kw={"autocomplete": "organization-title"},
     )
-    language = RadioField(_l("Preferred language"), choices=domain.choices(domain.LANGUAGE_LABELS))
+    language = RadioField(_l("Preferred language"), choices=select_choices(domain.LANGUAGE_LABELS))
     consent = BooleanField(
         _l("I agree to be contacted by other members and to be suggested as a match"),
         validators=[
@@ -146,7 +146,7 @@ class SignUpForm(NewPasswordForm):
         ]
         self.organisation_region.choices = [
             SelectChoice("", _("Choose the region")),
-            *domain.choices(domain.REGION_LABELS),
+            *region_choices(),
         ]
 
     @property

@@ -6,8 +6,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from matchmaker.cli.demo import demo
     from matchmaker.cli.users import users
 
-    groups: list = [users]
+    groups: list = [users, demo]
     for group in groups:
         app.cli.add_command(group)

@@ -12,6 +12,7 @@ from matchmaker.models.matching import (
 )
 from matchmaker.models.organisations import Organisation, OrganisationFocusArea
 from matchmaker.models.outbox import MailCategory, OutboxMessage, OutboxStatus
+from matchmaker.models.search import organisation_search_text, person_search_text
 from matchmaker.models.tags import Concept, ConceptTerm, Tag, organisation_tags, person_tags
 
 __all__ = [
@@ -34,7 +35,9 @@ __all__ = [
     "User",
     "Veto",
     "ordered_pair",
+    "organisation_search_text",
     "organisation_tags",
+    "person_search_text",
     "person_tags",
     "utcnow",
 ]

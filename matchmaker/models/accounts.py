@@ -74,6 +74,8 @@ class Person(Base):
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.MEMBERS.value)
     consent_matching: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Folded name, position, texts, tags and organisation, kept up to date on every flush.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

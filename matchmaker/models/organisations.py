@@ -34,6 +34,8 @@ class Organisation(Base):
     founded_year: Mapped[int | None] = mapped_column(Integer)
     cluster_startup: Mapped[bool] = mapped_column(Boolean, default=False)
     startup_created_on: Mapped[date | None] = mapped_column(Date)
+    # Folded name, city, texts and tags, kept up to date on every flush (models/search.py).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

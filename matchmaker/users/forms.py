@@ -4,6 +4,7 @@ from wtforms import HiddenField, SearchField, SelectField
 from wtforms.fields import SelectChoice
 
 from matchmaker import domain
+from matchmaker.forms import select_choices
 
 
 class UserFilterForm(FlaskForm):
@@ -15,11 +16,11 @@ class UserFilterForm(FlaskForm):
     q = SearchField(_l("Name or email"))
     role = SelectField(
         _l("Role"),
-        choices=[SelectChoice("", _l("All roles")), *domain.choices(domain.ROLE_LABELS)],
+        choices=[SelectChoice("", _l("All roles")), *select_choices(domain.ROLE_LABELS)],
         validate_choice=False,
     )
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=domain.choices(domain.ROLE_LABELS))
+    role = SelectField(_l("Role"), choices=select_choices(domain.ROLE_LABELS))
     next = HiddenField()

@@ -1,0 +1,1 @@
+"""The members' directory of organisations and people."""

@@ -1,0 +1,1 @@
+"""Organisation pages: viewing, editing by their members, creating by organisers."""

@@ -1,0 +1,89 @@
+"""An organisation's page; editing by its members and organisers; creating by organisers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from matchmaker.extensions import db
+from matchmaker.models import Organisation
+from matchmaker.organisations.forms import OrganisationForm
+from matchmaker.permissions import organiser_required
+from matchmaker.services import organisations
+from matchmaker.services.people import visible_members
+from matchmaker.services.tags import format_tag_labels
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+def _organisation_or_404(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+@bp.get("/<int:organisation_id>")
+@login_required
+def show(organisation_id: int):
+    organisation = _organisation_or_404(organisation_id)
+    return render_template(
+        "organisations/show.html",
+        organisation=organisation,
+        members=visible_members(organisation, current_user),
+        can_edit=organisations.can_edit_organisation(current_user, organisation),
+    )
+
+
+def _data_from(form: OrganisationForm) -> organisations.OrganisationData:
+    return organisations.OrganisationData(
+        name=form.name.data or "",
+        kind=form.kind.data,
+        region=form.region.data,
+        city=form.city.data or "",
+        website=form.website.data,
+        description=form.description.data or "",
+        offer=form.offer.data or "",
+        looking_for=form.looking_for.data or "",
+        focus_areas=form.focus_areas.data or [],
+        tag_labels=form.tags.labels,
+        founded_year=form.founded_year.data,
+        cluster_startup=form.cluster_startup.data,
+        startup_created_on=form.startup_created_on.data,
+    )
+
+
+@bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(organisation_id: int):
+    organisation = _organisation_or_404(organisation_id)
+    if not organisations.can_edit_organisation(current_user, organisation):
+        abort(403)
+    form = OrganisationForm(obj=organisation)
+    if not form.is_submitted():
+        form.tags.data = format_tag_labels(organisation.tags)
+    if form.validate_on_submit():
+        try:
+            organisations.update_organisation(organisation, _data_from(form), by=current_user)
+        except organisations.OrganisationError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(_("The organisation's profile is saved."), "success")
+            return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return render_template("organisations/edit.html", form=form, organisation=organisation)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@organiser_required
+def create():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = organisations.create_organisation(_data_from(form), by=current_user)
+        except organisations.OrganisationError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(_("The organisation is created."), "success")
+            return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return render_template("organisations/edit.html", form=form, organisation=None)

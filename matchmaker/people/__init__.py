@@ -1,0 +1,1 @@
+"""People's profile pages, shown according to each profile's visibility."""

@@ -1,0 +1,1 @@
+"""Tag suggestions for tag fields, and the organisers' page to merge synonyms."""
