@@ -61,9 +61,7 @@ def _select_rows(
     return out_idx, out_val
 
 
-def _dense_top_k(
-    scores: np.ndarray, k: int, min_score: float
-) -> tuple[np.ndarray, np.ndarray]:
+def _dense_top_k(scores: np.ndarray, k: int, min_score: float) -> tuple[np.ndarray, np.ndarray]:
     """Row-wise top k of a dense block, keeping only scores above ``min_score``."""
     n_rows, n_cols = scores.shape
     if n_cols > k:
@@ -107,9 +105,7 @@ def _split_columns(
     return np.sort(head)
 
 
-def _tail_top(
-    Qt: sp.csr_matrix, Ct: sp.csr_matrix, top_n: int, n_threads: int
-) -> sp.csr_matrix:
+def _tail_top(Qt: sp.csr_matrix, Ct: sp.csr_matrix, top_n: int, n_threads: int) -> sp.csr_matrix:
     """Per-row top ``top_n`` of the tail product (any order inside a row)."""
     if _sp_matmul_topn is not None:
         return _sp_matmul_topn(Qt, Ct.T.tocsr(), top_n=top_n, n_threads=n_threads).tocsr()
@@ -244,7 +240,7 @@ def top_k(
         # Cells with a zero lower bound are dropped too: unlisted, their score is at most tau,
         # which never exceeds theta0 when the row's tail list is full (exact ties aside).
         floor = np.maximum(theta0 - t, max(np.float32(min_score), tiny))
-        s_rows, s_cols = np.nonzero(D >= floor[:, None])
+        s_rows, s_cols = np.nonzero(floor[:, None] <= D)
         s_vals = D[s_rows, s_cols]
         if len(l_rows):
             s_key = s_rows.astype(np.int64) * n_c + s_cols
