@@ -51,7 +51,7 @@ class _Pool:
     kind: str
     keys: list[str] = field(default_factory=list)
     E: sp.csr_matrix | None = None
-    O: sp.csr_matrix | None = None
+    Of: sp.csr_matrix | None = None
     N: sp.csr_matrix | None = None
 
     def row_of(self) -> dict[str, int]:
@@ -112,11 +112,11 @@ class MatchingEngine:
             counts.append(analyser.profile_counts(p))
             if progress and (i % 1000 == 999):
                 progress(i + 1, total)
-        E, O, N = vectoriser.fit_transform(
+        E, Of, N = vectoriser.fit_transform(
             counts, progress=(lambda c: progress(len(profiles) + c, total)) if progress else None
         )
         index = MatchingIndex(self.vocabulary, self.weights, vectoriser)
-        index._load(profiles, E, O, N, list(history))
+        index._load(profiles, E, Of, N, list(history))
         return index
 
 
@@ -139,34 +139,34 @@ class MatchingIndex:
         self,
         profiles: Sequence[Profile],
         E: sp.csr_matrix,
-        O: sp.csr_matrix,
+        Of: sp.csr_matrix,
         N: sp.csr_matrix,
         history: list[tuple[str, str]],
     ) -> None:
         rows = {p.key: i for i, p in enumerate(profiles)}
-        E, O, N = self._inherit(profiles, rows, E, O, N)
+        E, Of, N = self._inherit(profiles, rows, E, Of, N)
         by_pool: dict[tuple[str, str], list[int]] = {}
         for i, p in enumerate(profiles):
             self._records[p.key] = _Record(p.key, p.sector, p.effective_kind, p.group, p.parent)
             by_pool.setdefault((p.sector, p.effective_kind), []).append(i)
         for (sector, kind), idx in by_pool.items():
-            pool = _Pool(sector, kind, [profiles[i].key for i in idx], E[idx], O[idx], N[idx])
+            pool = _Pool(sector, kind, [profiles[i].key for i in idx], E[idx], Of[idx], N[idx])
             self._pools[(sector, kind)] = pool
         self._history_pairs = {frozenset(pair) for pair in history if pair[0] != pair[1]}
         self._history = self._build_history(history)
 
-    def _inherit(self, profiles, rows, E, O, N):
+    def _inherit(self, profiles, rows, E, Of, N):
         """Mix each person's vectors with a share of their organisation's."""
         alpha = self.weights.inherit
         children = [
             (i, rows[p.parent]) for i, p in enumerate(profiles) if p.parent and p.parent in rows
         ]
         if not children or alpha <= 0:
-            return E, O, N
+            return E, Of, N
         child = np.array([c for c, _ in children])
         parent = np.array([q for _, q in children])
         out = []
-        for M in (E, O, N):
+        for M in (E, Of, N):
             M = M.tolil()
             own = sp.csr_matrix(M[child])
             mixed = _mix(own, sp.csr_matrix(M[parent]), alpha)
@@ -277,7 +277,7 @@ class MatchingIndex:
         keys: Sequence[str],
         parents: Sequence[str | None],
         E: sp.csr_matrix,
-        O: sp.csr_matrix,
+        Of: sp.csr_matrix,
         N: sp.csr_matrix,
         role: str,
     ) -> list[tuple[str, sp.csr_matrix]]:
@@ -294,14 +294,14 @@ class MatchingIndex:
             spec = [
                 ("expertise", lambda: E),
                 ("offer_to_need", lambda: N),
-                ("need_to_offer", lambda: O),
+                ("need_to_offer", lambda: Of),
                 ("similar_partners", lambda: self._hist_rows(keys, parents, "partner_profile", F)),
                 ("peer_partners", lambda: E),
             ]
         else:
             spec = [
                 ("expertise", lambda: E),
-                ("offer_to_need", lambda: O),
+                ("offer_to_need", lambda: Of),
                 ("need_to_offer", lambda: N),
                 ("similar_partners", lambda: E),
                 ("peer_partners", lambda: self._hist_rows(keys, parents, "partner_profile", F)),
@@ -329,7 +329,7 @@ class MatchingIndex:
         key = ("stack", pool.sector, pool.kind, role)
         if key not in self._cache:
             blocks = self._blocks(
-                pool.sector, pool.keys, self._pool_parents(pool), pool.E, pool.O, pool.N, role
+                pool.sector, pool.keys, self._pool_parents(pool), pool.E, pool.Of, pool.N, role
             )
             M, layout = _hstack(blocks, len(pool.keys))
             self._cache[key] = (M, layout)
@@ -427,7 +427,7 @@ class MatchingIndex:
     def _profile_rows(self, profile: Profile):
         counts = self.vectoriser.analyser.profile_counts(profile)
         E = self.vectoriser.row(counts.expertise)
-        O = self.vectoriser.row(counts.offer)
+        Of = self.vectoriser.row(counts.offer)
         N = self.vectoriser.row(counts.need)
         parent = profile.parent
         if parent and parent in self._records and self.weights.inherit > 0:
@@ -436,9 +436,9 @@ class MatchingIndex:
             i = pool.keys.index(parent)
             alpha = self.weights.inherit
             E = _mix(E, pool.E[i], alpha)
-            O = _mix(O, pool.O[i], alpha)
+            Of = _mix(Of, pool.Of[i], alpha)
             N = _mix(N, pool.N[i], alpha)
-        return E, O, N
+        return E, Of, N
 
     def suggest(
         self, profile: Profile, k: int = 10, exclude: PairSet = None, min_score: float = 0.0
@@ -451,9 +451,9 @@ class MatchingIndex:
         cpool = self._pools.get((_other(profile.sector), profile.effective_kind))
         if cpool is None or not cpool.keys:
             return []
-        E, O, N = self._profile_rows(profile)
+        E, Of, N = self._profile_rows(profile)
         blocks = self._blocks(
-            profile.sector, [profile.key], [profile.parent], E, O, N, role="query"
+            profile.sector, [profile.key], [profile.parent], E, Of, N, role="query"
         )
         q, _ = _hstack(blocks, 1)
         C = self._inverted(cpool)
@@ -493,7 +493,7 @@ class MatchingIndex:
         """Add or replace one profile; later queries see it. IDF and features stay fitted."""
         if profile.key in self._records:
             self.remove(profile.key)
-        E, O, N = self._profile_rows(profile)
+        E, Of, N = self._profile_rows(profile)
         pkey = (profile.sector, profile.effective_kind)
         pool = self._pools.get(pkey)
         if pool is None:
@@ -504,7 +504,7 @@ class MatchingIndex:
             self._pools[pkey] = pool
         pool.keys.append(profile.key)
         pool.E = sp.vstack([pool.E, E]).tocsr()
-        pool.O = sp.vstack([pool.O, O]).tocsr()
+        pool.Of = sp.vstack([pool.Of, Of]).tocsr()
         pool.N = sp.vstack([pool.N, N]).tocsr()
         self._records[profile.key] = _Record(
             profile.key, profile.sector, profile.effective_kind, profile.group, profile.parent
@@ -520,7 +520,7 @@ class MatchingIndex:
         i = pool.keys.index(key)
         keep = np.r_[0:i, i + 1 : len(pool.keys)]
         pool.keys.pop(i)
-        pool.E, pool.O, pool.N = pool.E[keep], pool.O[keep], pool.N[keep]
+        pool.E, pool.Of, pool.N = pool.E[keep], pool.Of[keep], pool.N[keep]
         self._cache.clear()
 
     def __contains__(self, key: object) -> bool:
@@ -558,7 +558,7 @@ class MatchingIndex:
             cblocks = [("expertise", pool.E)]
             if w.offer_to_need > 0:
                 blocks.append(("offer_to_need", q * np.float32(w.offer_to_need)))
-                cblocks.append(("offer_to_need", pool.O))
+                cblocks.append(("offer_to_need", pool.Of))
             qs, layout = _hstack(blocks, 1)
             C, _ = _hstack(cblocks, len(pool.keys))
             scores = np.asarray((C @ qs.T).toarray()).ravel()

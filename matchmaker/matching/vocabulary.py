@@ -196,9 +196,13 @@ class Vocabulary:
                         best = (key, j, len(stems))
                 if best is not None:
                     key, end, length = best
-                    if length == 1 and strict_case and (stemmed,) in upper_only:
-                        if not raw.isupper():
-                            best = None
+                    if (
+                        length == 1
+                        and strict_case
+                        and (stemmed,) in upper_only
+                        and not raw.isupper()
+                    ):
+                        best = None
                     if best is not None:
                         surface = " ".join(w[0] for w in seq[i:end])
                         out.append(Mention(CONCEPT_PREFIX + key, surface.lower(), key))
