@@ -433,7 +433,7 @@ class MatchingIndex:
         if parent and parent in self._records and self.weights.inherit > 0:
             rec = self._records[parent]
             pool = self._pools[(rec.sector, rec.kind)]
-            i = pool.keys.index(parent)
+            i = self._pool_index(pool)[0][parent]
             alpha = self.weights.inherit
             E = _mix(E, pool.E[i], alpha)
             Of = _mix(Of, pool.Of[i], alpha)
@@ -476,17 +476,32 @@ class MatchingIndex:
             query_pool=qpool_key,
         )
 
+    def _pool_index(self, pool: _Pool):
+        """Row of each key and rows of each group in a pool (cached until the next update)."""
+        key = ("rows", pool.sector, pool.kind)
+        if key not in self._cache:
+            rows = pool.row_of()
+            groups: dict[str, list[int]] = {}
+            for i, k in enumerate(pool.keys):
+                g = self._records[k].group
+                if g is not None:
+                    groups.setdefault(g, []).append(i)
+            partners: dict[str, set[str]] = {}
+            for pair in self._history_pairs:
+                a, b = tuple(pair)
+                partners.setdefault(a, set()).add(b)
+                partners.setdefault(b, set()).add(a)
+            self._cache[key] = (rows, groups, partners)
+        return self._cache[key]
+
     def _banned_for(self, profile: Profile, cpool: _Pool, exclude: PairSet) -> set[int]:
-        rows = cpool.row_of()
-        banned = set()
-        group = profile.group
-        if group is not None:
-            banned |= {rows[k] for k in cpool.keys if self._records[k].group == group}
-        for pair in list(self._history_pairs) + list(exclude or ()):
+        rows, groups, history = self._pool_index(cpool)
+        banned = set(groups.get(profile.group, ())) if profile.group is not None else set()
+        others = set(history.get(profile.key, ()))
+        for pair in exclude or ():
             if profile.key in pair and len(pair) == 2:
-                (other,) = pair - {profile.key}
-                if other in rows:
-                    banned.add(rows[other])
+                others |= pair - {profile.key}
+        banned |= {rows[o] for o in others if o in rows}
         return banned
 
     def upsert(self, profile: Profile) -> None:

@@ -124,7 +124,9 @@ class Vectoriser:
         keep = (df_arr >= min_df) & (df_arr <= self.max_df * n)
         old_names = list(ids)
         kept = np.flatnonzero(keep)
-        self.names = [old_names[i] for i in kept]
+        # Sorted so that feature order, hence float sums and reason ties, never depend on
+        # hash seeds.
+        self.names = sorted(old_names[i] for i in kept)
         self.features = {name: j for j, name in enumerate(self.names)}
         self.transformer = None
         tf = [self._tf_matrix([_pick(pc, ch) for pc in counts]) for ch in range(3)]
@@ -149,7 +151,19 @@ class Vectoriser:
         return mats
 
     def row(self, c: Counts) -> sp.csr_matrix:
-        return self._matrix([c])
+        """One document, same values as the bulk transform, without its per-call overhead."""
+        features = self.features
+        pairs = sorted((features[f], _tf(v)) for f, v in c.items() if f in features)
+        F = self.n_features
+        if not pairs:
+            return sp.csr_matrix((1, F), dtype=np.float32)
+        cols = np.fromiter((j for j, _ in pairs), dtype=np.int32, count=len(pairs))
+        vals = np.fromiter((v for _, v in pairs), dtype=np.float64, count=len(pairs))
+        vals *= self.idf[cols]
+        vals /= np.sqrt(np.dot(vals, vals))
+        return sp.csr_matrix(
+            (vals.astype(np.float32), cols, np.array([0, len(cols)])), shape=(1, F)
+        )
 
     def _matrix(self, docs: Sequence[Counts]) -> sp.csr_matrix:
         return self._weigh(self._tf_matrix(docs))
