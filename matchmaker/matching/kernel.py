@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover
 Progress = Callable[[int, int], None] | None
 
 # Below this many score cells the whole product is simply computed densely.
-SMALL_PRODUCT = 4_000_000
+SMALL_PRODUCT = 20_000_000
 
 
 def _select_rows(
@@ -84,13 +84,22 @@ def brute_force_top_k(
     min_score: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Reference implementation on the full dense score matrix (small inputs, tests)."""
-    scores = np.asarray((Q @ C.T).toarray(), dtype=np.float64)
-    if bias is not None:
-        scores += bias[None, :]
-    if exclude is not None and exclude.nnz:
-        ex = exclude.tocoo()
-        scores[ex.row, ex.col] = -np.inf
-    return _dense_top_k(scores, k, min_score)
+    n_q, n_c = Q.shape[0], C.shape[0]
+    CT = C.T.tocsr()
+    step = max(1, 4_000_000 // max(n_c, 1))  # bounded memory per block of rows
+    ex = sp.csr_matrix(exclude, dtype=bool) if exclude is not None and exclude.nnz else None
+    out_idx = np.full((n_q, k), -1, dtype=np.int64)
+    out_val = np.zeros((n_q, k), dtype=np.float32)
+    for start in range(0, n_q, step):
+        stop = min(start + step, n_q)
+        scores = np.asarray((Q[start:stop] @ CT).toarray(), dtype=np.float64)
+        if bias is not None:
+            scores += bias[None, :]
+        if ex is not None:
+            block = ex[start:stop].tocoo()
+            scores[block.row, block.col] = -np.inf
+        out_idx[start:stop], out_val[start:stop] = _dense_top_k(scores, k, min_score)
+    return out_idx, out_val
 
 
 def _split_columns(
