@@ -68,8 +68,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.main.routes import bp as main_bp
+    from matchmaker.outbox.routes import bp as outbox_bp
+    from matchmaker.preferences.routes import bp as preferences_bp
 
-    for blueprint in (main_bp, auth_bp):
+    for blueprint in (main_bp, auth_bp, preferences_bp, outbox_bp):
         app.register_blueprint(blueprint)
 
 

@@ -35,6 +35,8 @@ class MenuItem:
 
 MENU: list[MenuItem] = [
     MenuItem("main.index", _l("Home"), everyone),
+    MenuItem("preferences.edit", _l("Email preferences"), members),
+    MenuItem("outbox.index", _l("Outbox"), organisers),
 ]
 
 

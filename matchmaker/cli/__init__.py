@@ -6,6 +6,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    groups: list = []
+    from matchmaker.cli.outbox import outbox
+    from matchmaker.cli.scheduler import scheduler
+
+    groups: list = [outbox, scheduler]
     for group in groups:
         app.cli.add_command(group)

@@ -7,7 +7,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import formataddr
+from email.utils import formataddr, formatdate
 from pathlib import Path
 from typing import Protocol
 
@@ -17,12 +17,15 @@ from matchmaker.models import OutboxMessage
 
 
 def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
+    """The message as it leaves. Every header value was made single-line at enqueue, and the
+    email package refuses line breaks in header values besides: no header can be injected."""
     message = EmailMessage(policy=SMTP)
     message["From"] = sender
     message["To"] = formataddr((row.to_name, row.to_email)) if row.to_name else row.to_email
     message["Subject"] = row.subject
+    message["Date"] = formatdate(localtime=False)
+    # Stable per row: a message resent after a crash is recognisably the same one.
     message["Message-ID"] = row.message_id
-    message["Content-Language"] = row.locale
     for name, value in (row.headers or {}).items():
         message[name] = value
     message.set_content(row.body_text)
@@ -43,6 +46,8 @@ def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
             message.add_attachment(
                 data, maintype=maintype, subtype=subtype, filename=attachment["filename"]
             )
+    # Last: setting the content moves or drops Content-* headers set before it.
+    message["Content-Language"] = row.locale
     return message
 
 
