@@ -51,7 +51,7 @@ lint: install
 	$(BIN)/ruff check .
 
 translations-extract: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output --project Matchmaker .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o $(TRANSLATIONS)/messages.pot --no-location --sort-output --project Matchmaker .
 
 translations-update: translations-extract
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete

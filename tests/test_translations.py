@@ -31,7 +31,7 @@ def extracted(tmp_path_factory):
             "-k",
             "lazy_gettext",
             "-k",
-            "ngettext",
+            "ngettext:1,2",
             "-o",
             str(template),
             ".",
