@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
+from wtforms.fields import SelectChoice
 
 from matchmaker.mail.labels import CATEGORY_LABELS, STATUS_LABELS
 from matchmaker.models import OutboxStatus
@@ -13,16 +14,18 @@ class OutboxFilterForm(FlaskForm):
     status = SelectField(
         _l("Status"),
         choices=[
-            ("attention", _l("Not sent yet (waiting, being sent, failed)")),
-            *[(status.value, STATUS_LABELS[status]) for status in OutboxStatus],
-            ("all", _l("All")),
+            SelectChoice("attention", _l("Not sent yet (waiting, being sent, failed)")),
+            *[SelectChoice(status.value, STATUS_LABELS[status]) for status in OutboxStatus],
+            SelectChoice("all", _l("All")),
         ],
         default="attention",
     )
     category = SelectField(
         _l("Category"),
-        choices=[("", _l("All categories"))]
-        + [(category.value, label) for category, label in CATEGORY_LABELS.items()],
+        choices=[
+            SelectChoice("", _l("All categories")),
+            *[SelectChoice(category.value, label) for category, label in CATEGORY_LABELS.items()],
+        ],
         default="",
     )
 
