@@ -15,6 +15,8 @@ from matchmaker.mail.labels import status_label
 from matchmaker.mail.outbox import InvalidRecipient
 from matchmaker.services import outbox as outbox_service
 
+log = logging.getLogger("matchmaker.mail")
+
 
 def configure_logging() -> None:
     logging.basicConfig(
@@ -56,6 +58,7 @@ def drain_command(once: bool, batch_size: int | None, interval: float | None) ->
     total = DrainReport()
     with stop_on_signals() as stop:
         drainer = Drainer(batch_size=batch_size, stop=stop)
+        log.info("Drainer started: %s, claiming by %s", drainer.worker_id, drainer.claim_mode)
         while not stop.is_set():
             report = drainer.drain()
             total.add(report)

@@ -62,18 +62,21 @@ def run_job(app: Flask, job: Job) -> object:
 
 
 def build_scheduler(app: Flask, jobs: list[Job]) -> BlockingScheduler:
+    # Missed runs collapse into one, a job never overlaps itself, and a run late by more than
+    # the grace time (the process was suspended) is skipped until its next time.
+    job_options = {
+        "coalesce": True,
+        "max_instances": 1,
+        "misfire_grace_time": app.config["SCHEDULER_MISFIRE_GRACE_SECONDS"],
+    }
     scheduler = BlockingScheduler(
         timezone=TIMEZONE,
         executors={"default": ThreadPoolExecutor(max_workers=4)},
-        job_defaults={
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": app.config["SCHEDULER_MISFIRE_GRACE_SECONDS"],
-        },
+        job_defaults=job_options,
     )
     for job in jobs:
         job.resolve()  # a typo in a target stops the start, not a run at 3 a.m.
-        options = {}
+        options = dict(job_options)
         if job.run_at_start:
             options["next_run_time"] = datetime.now(scheduler.timezone)
         scheduler.add_job(
