@@ -159,7 +159,7 @@ def test_optional_mail_carries_one_click_unsubscribe_and_a_footer(app):
         category=MailCategory.DIGESTS,
         context={"address": "x"},
     )
-    link = message.headers["List-Unsubscribe"].strip("<>")
+    link = message.headers["List-Unsubscribe"].strip().strip("<>")
     assert link.startswith("http://testserver.localhost/email/unsubscribe/")
     assert message.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert link in message.body_text

@@ -97,7 +97,7 @@ def test_invitation_with_calendar_file_and_unsubscribe_headers_arrives(app, smtp
     (received,) = smtp.messages
     assert received["Message-ID"] == message.message_id
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    unsubscribe = received["List-Unsubscribe"].strip("<>")
+    unsubscribe = received["List-Unsubscribe"].strip().strip("<>")
     assert unsubscribe.startswith("http://testserver.localhost/email/unsubscribe/")
     assert unsubscribe in text_body(received)
     assert received["Auto-Submitted"] == "auto-generated"
