@@ -49,7 +49,7 @@ class CountingSink:
     bottleneck)."""
 
     def __init__(self) -> None:
-        self.ids: list[str] = []
+        self.ids: list[tuple[float, str]] = []  # (arrival time, Message-ID)
         self.lock = threading.Lock()
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
@@ -58,15 +58,16 @@ class CountingSink:
 
     async def handle_DATA(self, server, session, envelope):
         found = MESSAGE_ID.search(envelope.content)
+        arrived = time.monotonic()
         with self.lock:
-            self.ids.append(found.group(1).decode() if found else "<missing>")
+            self.ids.append((arrived, found.group(1).decode() if found else "<missing>"))
         return "250 OK"
 
     def count(self) -> int:
         with self.lock:
             return len(self.ids)
 
-    def take(self) -> list[str]:
+    def take(self) -> list[tuple[float, str]]:
         with self.lock:
             ids, self.ids = self.ids, []
         return ids
@@ -222,17 +223,23 @@ def run_once(database: str, url: str, drainers: int, killed: bool, count: int,
         running[0].stop(signal.SIGKILL)
         running.append(Drainer(env, workdir / "drainer-replacement.log"))
     timeout = 60 + count / 20
-    wait_until(lambda: len(set(sink.ids) & ids) >= count, timeout)
-    finished = time.monotonic()
-    # Recorded as sent too (a killed drainer's in-flight row is sent again after its claim
-    # ends), then a moment for anything that would arrive twice.
-    wait_until(lambda: sent_rows(app) >= count, timeout)
+    wait_until(lambda: sink.count() >= count, timeout)
+    # Every row recorded as sent too (a killed drainer's in-flight row is sent again once its
+    # claim ends), then a moment for anything that would arrive twice.
+    deadline = time.monotonic() + timeout
+    while sent_rows(app) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
     time.sleep(0.5)
     for drainer in running:
         drainer.stop()
 
-    received = Counter(sink.take())
+    arrivals = sink.take()
+    received = Counter(message_id for _arrived, message_id in arrivals)
     unique = len(set(received) & ids)
+    first_arrival: dict[str, float] = {}
+    for arrived, message_id in arrivals:
+        first_arrival.setdefault(message_id, arrived)
+    finished = max(first_arrival.values(), default=started)
     return {
         "database": database,
         "drainers": drainers,

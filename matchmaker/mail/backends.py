@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from flask import Flask
+from sqlalchemy import Row
 
 from matchmaker.models import OutboxMessage
 
@@ -56,8 +57,8 @@ def _attachment(attachment: dict) -> Message:
     return part
 
 
-def build_email(row: OutboxMessage, sender: str) -> Message:
-    """The message as it leaves.
+def build_email(row: OutboxMessage | Row, sender: str) -> Message:
+    """The message as it leaves (from an outbox row or its columns as a result row).
 
     Header values were made single-line at enqueue and are checked again here: a value with a
     line break is refused, so no header can be injected. (Built with the classic MIME classes:

@@ -40,6 +40,8 @@ from matchmaker.models import OutboxMessage, OutboxStatus, utcnow
 
 log = logging.getLogger(__name__)
 
+OUTBOX = OutboxMessage.__table__
+
 
 class Failure(Enum):
     TRANSIENT = "transient"  # this message: try again later
@@ -161,171 +163,172 @@ class Drainer:
 
     def drain(self, *, max_messages: int | None = None, time_budget: float | None = None):
         """Send due messages until none is due, ``max_messages`` were handled, the time budget
-        is spent, the server fails, or ``stop`` is set. Returns a :class:`DrainReport`."""
+        is spent, the server fails, or ``stop`` is set. Returns a :class:`DrainReport`.
+
+        One database connection is held for the whole pass (plain SQL through SQLAlchemy Core:
+        the ORM's per-row bookkeeping and a pool check-out per message cost more than the
+        SMTP exchange)."""
         report = DrainReport()
         started = time.monotonic()
         backend = backend_for(self.app)
         try:
-            while not self.stop.is_set():
-                remaining = None if max_messages is None else max_messages - report.processed
-                if remaining is not None and remaining <= 0:
-                    break
-                if time_budget is not None and time.monotonic() - started >= time_budget:
-                    break
-                if self.claim_mode == "lock":
-                    outcome, more = self._pass_locked(backend)
-                else:
-                    outcome, more = self._pass_leased(backend, limit=remaining)
-                report.add(outcome)
-                if not more:
-                    break
+            with db.engine.connect() as connection:
+                while not self.stop.is_set():
+                    remaining = (
+                        None if max_messages is None else max_messages - report.processed
+                    )
+                    if remaining is not None and remaining <= 0:
+                        break
+                    if time_budget is not None and time.monotonic() - started >= time_budget:
+                        break
+                    if self.claim_mode == "lock":
+                        outcome, more = self._pass_locked(connection, backend)
+                    else:
+                        outcome, more = self._pass_leased(connection, backend, limit=remaining)
+                    report.add(outcome)
+                    if not more:
+                        break
         finally:
             backend.close()
-            db.session.rollback()
         return report
 
     # -- PostgreSQL: a row lock held while its one message is sent -------------------------
 
-    def _pass_locked(self, backend: MailBackend) -> tuple[DrainReport, bool]:
+    def _pass_locked(self, connection, backend: MailBackend) -> tuple[DrainReport, bool]:
         report = DrainReport()
-        now = self.clock()
-        row = db.session.scalars(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.send_after <= now,
-            )
-            .order_by(OutboxMessage.send_after, OutboxMessage.id)
+        row = connection.execute(
+            select(OUTBOX)
+            .where(OUTBOX.c.status == OutboxStatus.PENDING, OUTBOX.c.send_after <= self.clock())
+            .order_by(OUTBOX.c.send_after, OUTBOX.c.id)
             .limit(1)
             .with_for_update(skip_locked=True)
         ).first()
         if row is None:
-            db.session.rollback()
+            connection.rollback()
             return report, False
-        keep_going = self._deliver(backend, row, report, claim_condition=None)
-        db.session.commit()
+        try:
+            keep_going = self._deliver(connection, backend, row, report, claimed=False)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
         return report, keep_going
 
     # -- SQLite: a lease taken with UPDATE … RETURNING --------------------------------------
 
     def claim(self, *, limit: int | None = None, now: datetime | None = None) -> list[int]:
-        """Lease up to ``limit`` due rows (or rows whose lease expired); commits."""
+        """Lease up to ``limit`` due rows (or rows whose lease expired); returns their ids."""
+        with db.engine.connect() as connection:
+            return [row.id for row in self._claim(connection, limit=limit, now=now)]
+
+    def _claim(self, connection, *, limit: int | None, now: datetime | None = None) -> list:
         now = now or self.clock()
         due = (
-            select(OutboxMessage.id)
+            select(OUTBOX.c.id)
             .where(
                 or_(
-                    (OutboxMessage.status == OutboxStatus.PENDING)
-                    & (OutboxMessage.send_after <= now),
-                    (OutboxMessage.status == OutboxStatus.SENDING)
-                    & (OutboxMessage.claimed_until < now),
+                    (OUTBOX.c.status == OutboxStatus.PENDING) & (OUTBOX.c.send_after <= now),
+                    (OUTBOX.c.status == OutboxStatus.SENDING) & (OUTBOX.c.claimed_until < now),
                 )
             )
-            .order_by(OutboxMessage.send_after, OutboxMessage.id)
+            .order_by(OUTBOX.c.send_after, OUTBOX.c.id)
             .limit(min(limit or self.batch_size, self.batch_size))
         )
-        claimed = db.session.scalars(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        rows = connection.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(due.scalar_subquery()))
             .values(
                 status=OutboxStatus.SENDING,
                 claimed_by=self.worker_id,
                 claimed_until=now + self.lease,
             )
-            .returning(OutboxMessage.id)
-            .execution_options(synchronize_session=False)
+            .returning(*OUTBOX.c)
         ).all()
-        db.session.commit()
-        return sorted(claimed)
+        connection.commit()
+        return sorted(rows, key=lambda row: (row.send_after, row.id))
 
     def _pass_leased(
-        self, backend: MailBackend, *, limit: int | None
+        self, connection, backend: MailBackend, *, limit: int | None
     ) -> tuple[DrainReport, bool]:
         report = DrainReport()
-        ids = self.claim(limit=limit)
-        if not ids:
+        pending = self._claim(connection, limit=limit)
+        if not pending:
             return report, False
-        rows = db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
-            .order_by(OutboxMessage.send_after, OutboxMessage.id)
-        ).all()
-        # The rows are read once; committing after each message must not reload them.
-        for row in rows:
-            db.session.expunge(row)
-        db.session.rollback()
-        pending = list(rows)
+        lease_ends = {row.id: row.claimed_until for row in pending}
         keep_going = True
         while pending:
-            row = pending.pop(0)
             if self.stop.is_set() or not keep_going:
-                pending.insert(0, row)
                 break
-            if row.claimed_until - self.clock() < self.lease_margin:
-                still_ours = self._renew_lease([r.id for r in [row, *pending]])
+            row = pending.pop(0)
+            if lease_ends[row.id] - self.clock() < self.lease_margin:
+                still_ours = self._renew_lease(connection, [r.id for r in [row, *pending]])
                 if row.id not in still_ours:
                     report.lost_claims += 1
                     pending = [r for r in pending if r.id in still_ours]
                     continue
-                row.claimed_until = self.clock() + self.lease
-            keep_going = self._deliver(
-                backend, row, report, claim_condition=OutboxMessage.claimed_by == self.worker_id
-            )
-            db.session.commit()
+                renewed_until = self.clock() + self.lease
+                lease_ends.update({row_id: renewed_until for row_id in still_ours})
+            keep_going = self._deliver(connection, backend, row, report, claimed=True)
+            connection.commit()
         if pending:
-            self._release([r.id for r in pending])
+            self._release(connection, [r.id for r in pending])
         return report, keep_going
 
-    def _renew_lease(self, ids: list[int]) -> set[int]:
-        renewed = db.session.scalars(
-            update(OutboxMessage)
+    def _renew_lease(self, connection, ids: list[int]) -> set[int]:
+        renewed = connection.scalars(
+            update(OUTBOX)
             .where(
-                OutboxMessage.id.in_(ids),
-                OutboxMessage.status == OutboxStatus.SENDING,
-                OutboxMessage.claimed_by == self.worker_id,
+                OUTBOX.c.id.in_(ids),
+                OUTBOX.c.status == OutboxStatus.SENDING,
+                OUTBOX.c.claimed_by == self.worker_id,
             )
             .values(claimed_until=self.clock() + self.lease)
-            .returning(OutboxMessage.id)
-            .execution_options(synchronize_session=False)
+            .returning(OUTBOX.c.id)
         ).all()
-        db.session.commit()
+        connection.commit()
         return set(renewed)
 
-    def _release(self, ids: list[int]) -> None:
+    def renew_lease(self, ids: list[int]) -> set[int]:
+        """Extend our lease on these rows; returns those that are still ours."""
+        with db.engine.connect() as connection:
+            return self._renew_lease(connection, ids)
+
+    def _release(self, connection, ids: list[int]) -> None:
         """Give back leased rows we did not try, untouched, so they are due again at once."""
-        db.session.execute(
-            update(OutboxMessage)
+        connection.execute(
+            update(OUTBOX)
             .where(
-                OutboxMessage.id.in_(ids),
-                OutboxMessage.status == OutboxStatus.SENDING,
-                OutboxMessage.claimed_by == self.worker_id,
+                OUTBOX.c.id.in_(ids),
+                OUTBOX.c.status == OutboxStatus.SENDING,
+                OUTBOX.c.claimed_by == self.worker_id,
             )
             .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_until=None)
-            .execution_options(synchronize_session=False)
         )
-        db.session.commit()
+        connection.commit()
 
     # -- one message ------------------------------------------------------------------------
 
-    def _deliver(self, backend: MailBackend, row: OutboxMessage, report: DrainReport,
-                 *, claim_condition) -> bool:
+    def _deliver(self, connection, backend: MailBackend, row, report: DrainReport, *,
+                 claimed: bool) -> bool:
         """Send one claimed row and record the outcome (the caller commits). False when the
         server failed and the pass should stop."""
         now = self.clock()
-        if is_optional(row.category) and not may_receive(row.person_id, row.category):
-            self._record(row, claim_condition, report, skipped=True,
+        if is_optional(row.category) and not may_receive(
+            row.person_id, row.category, executor=connection
+        ):
+            self._record(connection, row, claimed, report, skipped=True,
                          status=OutboxStatus.CANCELLED, last_error=REASON_UNSUBSCRIBED)
             return True
         try:
             backend.send(build_email(row, self.sender))
         except Exception as error:  # every failure is recorded on the row, none stops the loop
-            return self._record_failure(backend, row, error, claim_condition, report, now)
-        self._record(row, claim_condition, report, status=OutboxStatus.SENT, sent_at=now,
+            return self._record_failure(connection, backend, row, error, claimed, report, now)
+        self._record(connection, row, claimed, report, status=OutboxStatus.SENT, sent_at=now,
                      attempts=row.attempts + 1, last_attempt_at=now)
         log.debug("Sent outbox message %s to %s", row.id, row.to_email)
         return True
 
-    def _record_failure(self, backend, row, error, claim_condition, report, now) -> bool:
+    def _record_failure(self, connection, backend, row, error, claimed, report, now) -> bool:
         kind = classify(error)
         attempts = row.attempts + 1
         text = describe(error)
@@ -333,13 +336,13 @@ class Drainer:
             log.exception("Outbox message %s cannot be built; marking it failed", row.id)
         if kind is Failure.PERMANENT or attempts >= self.max_attempts:
             log.error("Outbox message %s to %s failed for good: %s", row.id, row.to_email, text)
-            self._record(row, claim_condition, report, status=OutboxStatus.FAILED,
+            self._record(connection, row, claimed, report, status=OutboxStatus.FAILED,
                          attempts=attempts, last_error=text, last_attempt_at=now)
         else:
             delay = retry_delay(attempts, self.retry_base, self.retry_max)
             log.warning("Outbox message %s to %s: attempt %d failed (%s); next in %s",
                         row.id, row.to_email, attempts, text, delay)
-            self._record(row, claim_condition, report, status=OutboxStatus.PENDING,
+            self._record(connection, row, claimed, report, status=OutboxStatus.PENDING,
                          attempts=attempts, last_error=text, last_attempt_at=now,
                          send_after=now + delay)
         if kind is Failure.SERVER:
@@ -348,19 +351,19 @@ class Drainer:
             return False
         return True
 
-    def _record(self, row: OutboxMessage, claim_condition, report: DrainReport, *,
+    def _record(self, connection, row, claimed: bool, report: DrainReport, *,
                 skipped: bool = False, **values) -> None:
         statement = (
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row.id)
+            update(OUTBOX)
+            .where(OUTBOX.c.id == row.id)
             .values(claimed_by=None, claimed_until=None, **values)
-            .execution_options(synchronize_session=False)
         )
-        if claim_condition is not None:
-            statement = statement.where(claim_condition)
-        changed = db.session.execute(statement).rowcount
-        if not changed:
-            # SQLite only: our lease ran out and another drainer took the row over.
+        if claimed:
+            # A lease can run out under a slow drainer: record only while the row is ours.
+            statement = statement.where(
+                OUTBOX.c.claimed_by == self.worker_id, OUTBOX.c.status == OutboxStatus.SENDING
+            )
+        if not connection.execute(statement).rowcount:
             log.warning("Outbox message %s: lease lost before its outcome was recorded", row.id)
             report.lost_claims += 1
             return

@@ -38,13 +38,15 @@ def subscriptions(person_id: int) -> dict[MailCategory, bool]:
     }
 
 
-def may_receive(person_id: int | None, category: str) -> bool:
-    """True if mail of ``category`` may be sent to this person now."""
+def may_receive(person_id: int | None, category: str, *, executor=None) -> bool:
+    """True if mail of ``category`` may be sent to this person now.
+
+    ``executor`` is the connection to read with (the drainer's), else the session."""
     if not is_optional(category):
         return True
     if person_id is None:
         return False
-    row = db.session.execute(
+    row = (executor or db.session).execute(
         select(Person.consent_matching, MailPreference.subscribed)
         .select_from(Person)
         .outerjoin(
