@@ -60,7 +60,15 @@ def drain_command(once: bool, batch_size: int | None, interval: float | None) ->
         drainer = Drainer(batch_size=batch_size, stop=stop)
         log.info("Drainer started: %s, claiming by %s", drainer.worker_id, drainer.claim_mode)
         while not stop.is_set():
-            report = drainer.drain()
+            try:
+                report = drainer.drain()
+            except Exception:
+                if once:
+                    raise
+                # The database restarting must not end a long-running drainer.
+                log.exception("Drain pass failed; trying again in %s s", interval)
+                stop.wait(interval)
+                continue
             total.add(report)
             if once:
                 break

@@ -379,5 +379,9 @@ class Drainer:
 
 
 def drain(limit: int = 100) -> int:
-    """Send up to ``limit`` due messages now; returns how many were sent (tests, scripts)."""
+    """Send up to ``limit`` due messages now; returns how many were sent (tests, scripts).
+
+    The current session is committed first: the drainer reads through its own connection,
+    so it sees committed rows only (and on SQLite would wait on an open write)."""
+    db.session.commit()
     return Drainer().drain(max_messages=limit).sent
