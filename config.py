@@ -70,6 +70,8 @@ class BaseConfig:
     MAIL_SMTP_USERNAME = env("MAIL_SMTP_USERNAME")
     MAIL_SMTP_PASSWORD = env("MAIL_SMTP_PASSWORD")
     MAIL_SMTP_TIMEOUT = env_int("MAIL_SMTP_TIMEOUT", 30)
+    # A CA bundle to trust for the SMTP server's certificate (a private relay); else the system's.
+    MAIL_SMTP_CA_FILE = env("MAIL_SMTP_CA_FILE")
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
     MAIL_MESSAGE_ID_DOMAIN = env("MAIL_MESSAGE_ID_DOMAIN", "matchmaker.localhost")
     # A failed attempt waits base × 2^(attempts − 1) seconds, at most the maximum (no jitter:

@@ -140,16 +140,26 @@ class SmtpBackend:
         host, port = self.config["MAIL_SMTP_HOST"], self.config["MAIL_SMTP_PORT"]
         timeout = self.config["MAIL_SMTP_TIMEOUT"]
         security = (self.config["MAIL_SMTP_SECURITY"] or "none").lower()
-        if security == "ssl":
-            connection = smtplib.SMTP_SSL(
-                host, port, timeout=timeout, context=ssl.create_default_context()
+        if security not in ("none", "starttls", "ssl"):
+            raise RuntimeError(
+                f"MATCHMAKER_MAIL_SMTP_SECURITY={security!r} is not none, starttls or ssl"
             )
+        # Certificates and host names are always verified when TLS is on.
+        context = ssl.create_default_context(cafile=self.config.get("MAIL_SMTP_CA_FILE"))
+        if security == "ssl":
+            connection = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
         else:
             connection = smtplib.SMTP(host, port, timeout=timeout)
+        try:
             if security == "starttls":
-                connection.starttls(context=ssl.create_default_context())
-        if self.config["MAIL_SMTP_USERNAME"]:
-            connection.login(self.config["MAIL_SMTP_USERNAME"], self.config["MAIL_SMTP_PASSWORD"])
+                connection.starttls(context=context)
+            if self.config["MAIL_SMTP_USERNAME"]:
+                connection.login(
+                    self.config["MAIL_SMTP_USERNAME"], self.config["MAIL_SMTP_PASSWORD"] or ""
+                )
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     def send(self, message: Message) -> None:
