@@ -213,25 +213,26 @@ def run_once(database: str, url: str, drainers: int, killed: bool, count: int,
     }
     sink.take()
     running = [Drainer(env, workdir / f"drainer-{i}.log") for i in range(drainers)]
-    if not wait_until(lambda: all(d.ready() for d in running), 60):
-        raise RuntimeError("drainers did not start: see " + str(workdir))
-
-    started = time.monotonic()
-    queue_rows(app, ids)
-    if killed:
-        wait_until(lambda: sink.count() >= count // 3, 120)
-        running[0].stop(signal.SIGKILL)
-        running.append(Drainer(env, workdir / "drainer-replacement.log"))
-    timeout = 60 + count / 20
-    wait_until(lambda: sink.count() >= count, timeout)
-    # Every row recorded as sent too (a killed drainer's in-flight row is sent again once its
-    # claim ends), then a moment for anything that would arrive twice.
-    deadline = time.monotonic() + timeout
-    while sent_rows(app) < count and time.monotonic() < deadline:
-        time.sleep(0.2)
-    time.sleep(0.5)
-    for drainer in running:
-        drainer.stop()
+    try:
+        if not wait_until(lambda: all(d.ready() for d in running), 60):
+            raise RuntimeError("drainers did not start: see " + str(workdir))
+        started = time.monotonic()
+        queue_rows(app, ids)
+        if killed:
+            wait_until(lambda: sink.count() >= count // 3, 120)
+            running[0].stop(signal.SIGKILL)
+            running.append(Drainer(env, workdir / "drainer-replacement.log"))
+        timeout = 60 + count / 20
+        wait_until(lambda: sink.count() >= count, timeout)
+        # Every row recorded as sent too (a killed drainer's in-flight row is sent again once
+        # its claim ends), then a moment for anything that would arrive twice.
+        deadline = time.monotonic() + timeout
+        while sent_rows(app) < count and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(0.5)
+    finally:
+        for drainer in running:
+            drainer.stop()
 
     arrivals = sink.take()
     received = Counter(message_id for _arrived, message_id in arrivals)
@@ -253,6 +254,13 @@ def run_once(database: str, url: str, drainers: int, killed: bool, count: int,
 
 
 def main() -> int:
+    # Stop cleanly (drainers, the throwaway PostgreSQL) on SIGTERM, and on Ctrl-C even when
+    # started in the background of a shell that ignores SIGINT there.
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10000)
     parser.add_argument("--drainers", type=int, nargs="+", default=[1, 2, 4])

@@ -201,3 +201,23 @@ def test_two_schedulers_by_mistake_send_nothing_twice_and_stop_cleanly(
     for scheduler in processes:
         assert "Scheduler stopped" in scheduler.output
         assert "Traceback" not in scheduler.output
+
+
+def test_scheduler_writes_mail_to_the_folder_and_stops_on_ctrl_c(app, smtp, tmp_path, processes):
+    """What ``make run`` does in development: folder backend, then Ctrl-C."""
+    folder = tmp_path / "mail-folder"
+    scheduler = Process(
+        app, smtp, tmp_path, "scheduler", "run",
+        MAIL_BACKEND="folder", MAIL_FOLDER=folder, MAIL_DRAIN_INTERVAL_SECONDS=1,
+    )
+    processes.append(scheduler)
+    scheduler.wait_for_output("Scheduler started")
+    (message_id,) = queue_messages(1)
+
+    expected = folder / f"{message_id.strip('<>')}.eml"
+    wait_until(expected.exists, 30, f"{expected} to be written")
+    scheduler.signal(signal.SIGINT)
+    assert scheduler.wait(30) == 0
+    assert "Scheduler stopped" in scheduler.output and "Traceback" not in scheduler.output
+    assert f"Message-ID: {message_id}" in expected.read_text()
+    assert statuses() == {"sent": 1}

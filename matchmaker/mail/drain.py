@@ -144,8 +144,11 @@ class Drainer:
         self.worker_id = worker_id or default_worker_id()
         self.batch_size = batch_size or config["MAIL_DRAIN_BATCH_SIZE"]
         self.lease = timedelta(seconds=lease_seconds or config["MAIL_CLAIM_LEASE_SECONDS"])
-        # A lease is renewed before a send if less than this is left of it.
-        self.lease_margin = timedelta(seconds=config["MAIL_SMTP_TIMEOUT"] + 5)
+        # A lease is renewed before a send if less than this is left of it: enough for one
+        # SMTP exchange to time out (a short lease, as in tests, is renewed at half-time).
+        self.lease_margin = min(
+            timedelta(seconds=config["MAIL_SMTP_TIMEOUT"] + 5), self.lease / 2
+        )
         self.max_attempts = config["MAIL_MAX_ATTEMPTS"]
         self.retry_base = config["MAIL_RETRY_BASE_SECONDS"]
         self.retry_max = config["MAIL_RETRY_MAX_SECONDS"]
