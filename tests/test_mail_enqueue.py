@@ -230,3 +230,50 @@ def test_digest_is_written_in_the_recipients_language(app, mailbox, language, su
     assert "Laboratoire Cellules & Co (Angers)" in text
     html = message.get_body(("html",)).get_content()
     assert "Laboratoire Cellules &amp; Co" in html
+
+
+@pytest.mark.postgresql_only
+def test_concurrent_transactions_queue_one_dedupe_key_once_and_both_commit(app):
+    """The second transaction waits for the first, then gets its row, without an error."""
+    import threading
+
+    first_person, second_person = make_person(), make_person()
+    first_inserted, release_first = threading.Event(), threading.Event()
+    results = {}
+
+    def first():
+        with app.app_context():
+            person = db.session.get(type(first_person), first_person.id)
+            person.position = "first"
+            message = enqueue(template="outbox_test", person=person, context={"address": "x"},
+                              dedupe_key="event:9:invite")
+            db.session.flush()
+            first_inserted.set()
+            release_first.wait(10)
+            db.session.commit()
+            results["first"] = message.id
+
+    def second():
+        with app.app_context():
+            person = db.session.get(type(second_person), second_person.id)
+            person.position = "second"
+            message = enqueue(template="outbox_test", person=person, context={"address": "x"},
+                              dedupe_key="event:9:invite")
+            db.session.commit()
+            results["second"] = message.id
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_inserted.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.5)
+    assert two.is_alive()  # waiting for the first transaction to decide
+    release_first.set()
+    one.join(10)
+    two.join(10)
+
+    assert results["first"] == results["second"]
+    assert outbox_count() == 1
+    db.session.expire_all()
+    assert {first_person.position, second_person.position} == {"first", "second"}
