@@ -205,7 +205,14 @@ def test_digest_is_written_in_the_recipients_language(app, mailbox, language, su
     lab = make_organisation(name="Laboratoire Cellules & Co", city="Angers")
     db.session.add_all(
         [
-            MailPreference(person_id=person.id, category=MailCategory.DIGESTS, subscribed=True),
+            # The last digest went on Sunday 15 November at 23:30 UTC, already Monday 16 in
+            # Paris: the date in the mail is the Paris one.
+            MailPreference(
+                person_id=person.id,
+                category=MailCategory.DIGESTS,
+                subscribed=True,
+                last_sent_at=datetime(2026, 11, 15, 23, 30, tzinfo=UTC),
+            ),
             Suggestion(
                 source_kind="person",
                 source_id=person.id,
