@@ -73,8 +73,31 @@ class BaseConfig:
     MAIL_SMTP_USERNAME = env("MAIL_SMTP_USERNAME")
     MAIL_SMTP_PASSWORD = env("MAIL_SMTP_PASSWORD")
     MAIL_SMTP_TIMEOUT = env_int("MAIL_SMTP_TIMEOUT", 30)
+    # A CA bundle to trust for the SMTP server's certificate (a private relay); else the system's.
+    MAIL_SMTP_CA_FILE = env("MAIL_SMTP_CA_FILE")
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
     MAIL_MESSAGE_ID_DOMAIN = env("MAIL_MESSAGE_ID_DOMAIN", "matchmaker.localhost")
+    # A failed attempt waits base × 2^(attempts − 1) seconds, at most the maximum (no jitter:
+    # the next try is predictable, and there are few drainers to spread).
+    MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 120)
+    MAIL_RETRY_MAX_SECONDS = env_int("MAIL_RETRY_MAX_SECONDS", 6 * 3600)
+    # Draining: rows claimed at once, and on SQLite how long a claim lasts before another
+    # drainer may take the rows over (a crashed drainer's rows are sent after this).
+    MAIL_DRAIN_BATCH_SIZE = env_int("MAIL_DRAIN_BATCH_SIZE", 20)
+    MAIL_CLAIM_LEASE_SECONDS = env_int("MAIL_CLAIM_LEASE_SECONDS", 120)
+    MAIL_DRAIN_INTERVAL_SECONDS = env_int("MAIL_DRAIN_INTERVAL_SECONDS", 5)
+    # One scheduled drain stops after this long so that other jobs and shutdown are not held up.
+    MAIL_DRAIN_TIME_BUDGET_SECONDS = env_int("MAIL_DRAIN_TIME_BUDGET_SECONDS", 30)
+    # Optional address for mailto: unsubscribe requests (the https link is always given).
+    MAIL_UNSUBSCRIBE_MAILTO = env("MAIL_UNSUBSCRIBE_MAILTO")
+    MAIL_UNSUBSCRIBE_MAX_AGE_SECONDS = env_int("MAIL_UNSUBSCRIBE_MAX_AGE_SECONDS", 400 * 24 * 3600)
+    # The weekly digest goes out from this weekday (0 = Monday) and hour, Europe/Paris; a
+    # scheduler that was down then catches up within the following day.
+    DIGEST_WEEKDAY = env_int("DIGEST_WEEKDAY", 0)
+    DIGEST_HOUR = env_int("DIGEST_HOUR", 8)
+    DIGEST_MAX_SUGGESTIONS = env_int("DIGEST_MAX_SUGGESTIONS", 10)
+    SCHEDULER_MISFIRE_GRACE_SECONDS = env_int("SCHEDULER_MISFIRE_GRACE_SECONDS", 60)
+    OUTBOX_PAGE_SIZE = 50
 
     DIRECTORY_PAGE_SIZE = 20
     USERS_PAGE_SIZE = 25

@@ -81,7 +81,9 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.directory.routes import bp as directory_bp
     from matchmaker.main.routes import bp as main_bp
     from matchmaker.organisations.routes import bp as organisations_bp
+    from matchmaker.outbox.routes import bp as outbox_bp
     from matchmaker.people.routes import bp as people_bp
+    from matchmaker.preferences.routes import bp as preferences_bp
     from matchmaker.profile.routes import bp as profile_bp
     from matchmaker.tags.routes import bp as tags_bp
     from matchmaker.users.routes import bp as users_bp
@@ -90,12 +92,14 @@ def register_blueprints(app: Flask) -> None:
         main_bp,
         auth_bp,
         account_bp,
+        preferences_bp,
         users_bp,
         directory_bp,
         organisations_bp,
         people_bp,
         profile_bp,
         tags_bp,
+        outbox_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -40,6 +40,7 @@ MENU: list[MenuItem] = [
     MenuItem("account.index", _l("My account"), members),
     MenuItem("tags.index", _l("Tags"), organisers),
     MenuItem("users.index", _l("Users"), admins),
+    MenuItem("outbox.index", _l("Outbox"), organisers),
 ]
 
 

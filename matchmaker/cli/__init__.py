@@ -7,8 +7,10 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from matchmaker.cli.demo import demo
+    from matchmaker.cli.outbox import outbox
+    from matchmaker.cli.scheduler import scheduler
     from matchmaker.cli.users import users
 
-    groups: list = [users, demo]
+    groups: list = [users, demo, outbox, scheduler]
     for group in groups:
         app.cli.add_command(group)

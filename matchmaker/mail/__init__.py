@@ -1,5 +1,9 @@
-"""Outgoing mail: services enqueue rows in their own transaction; only the drainer sends."""
+"""Outgoing mail: services enqueue rows in their own transaction; only the drainer sends.
 
-from matchmaker.mail.outbox import enqueue
+Public API: :func:`enqueue` (and its errors), :mod:`matchmaker.mail.calendar` for ``.ics``
+invitations, :func:`matchmaker.security.make_recipient_token` for links that work without login.
+"""
 
-__all__ = ["enqueue"]
+from matchmaker.mail.outbox import InvalidMessage, InvalidRecipient, enqueue
+
+__all__ = ["InvalidMessage", "InvalidRecipient", "enqueue"]

@@ -1,7 +1,8 @@
 """Rendering emails from templates, in the recipient's language.
 
 ``templates/email/<name>.txt`` holds ``{% block subject %}`` and ``{% block body %}``;
-``templates/email/<name>.html`` (optional) extends ``email/layout.html``.
+``templates/email/<name>.html`` (optional) extends ``email/layout.html``. Mail of an optional
+category gets an unsubscribe footer (``unsubscribe_url`` in the context) in both versions.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ def render_email(template_name: str, context: dict, locale: str) -> RenderedEmai
         text_template = env.get_template(f"email/{template_name}.txt")
         subject = single_line(_render_block(text_template, "subject", full_context))
         text = _render_block(text_template, "body", full_context) + "\n"
+        if full_context.get("unsubscribe_url"):
+            # Mail a person may stop carries the way to stop it, in every template alike.
+            footer = env.get_template("email/_unsubscribe_footer.txt").render(full_context)
+            text += "\n-- \n" + footer.strip() + "\n"
         try:
             html_template = env.get_template(f"email/{template_name}.html")
         except TemplateNotFound:

@@ -2,6 +2,11 @@
 
 from matchmaker.models.accounts import LoginAttempt, Person, User
 from matchmaker.models.base import Base, UTCDateTime, utcnow
+from matchmaker.models.mail_preferences import (
+    DEFAULT_SUBSCRIBED,
+    OPTIONAL_CATEGORIES,
+    MailPreference,
+)
 from matchmaker.models.matching import (
     Connection,
     ConnectionVia,
@@ -16,6 +21,8 @@ from matchmaker.models.search import organisation_search_text, person_search_tex
 from matchmaker.models.tags import Concept, ConceptTerm, Tag, organisation_tags, person_tags
 
 __all__ = [
+    "DEFAULT_SUBSCRIBED",
+    "OPTIONAL_CATEGORIES",
     "Base",
     "Concept",
     "ConceptTerm",
@@ -23,6 +30,7 @@ __all__ = [
     "ConnectionVia",
     "LoginAttempt",
     "MailCategory",
+    "MailPreference",
     "Organisation",
     "OrganisationFocusArea",
     "OutboxMessage",

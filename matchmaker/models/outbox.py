@@ -33,7 +33,12 @@ class MailCategory(StrEnum):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_due", "status", "send_after"),)
+    __table_args__ = (
+        # Drainers take rows in (send_after, id) order: with id in the index that is an index
+        # scan that stops at the first unlocked row, not a sort of every due row.
+        Index("ix_outbox_messages_due", "status", "send_after", "id"),
+        Index("ix_outbox_messages_category_status", "category", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int | None] = mapped_column(
@@ -62,5 +67,6 @@ class OutboxMessage(Base):
     message_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     person: Mapped[Person | None] = relationship()

@@ -1,0 +1,1 @@
+"""A member's email preferences, and one-click unsubscribe links that work without login."""

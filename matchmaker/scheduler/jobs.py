@@ -1,0 +1,21 @@
+"""Every scheduled job, one line each. A feature adds its job here:
+
+    Job("expire-introductions", "matchmaker.services.introductions:expire_stale", every(hours=1)),
+
+The target is a service function taking no arguments: it owns its transaction, and must be
+safe if a second scheduler runs it too (mail goes through the outbox, whose dedupe keys and
+claims make that harmless). Triggers: ``every(seconds=…)``/``every("SETTING")``, ``cron(…)``
+(Europe/Paris). ``run_at_start=True`` also runs it once when the scheduler starts.
+"""
+
+from __future__ import annotations
+
+from matchmaker.scheduler.registry import Job, every
+
+JOBS: list[Job] = [
+    Job("drain-outbox", "matchmaker.services.outbox:scheduled_drain",
+        every("MAIL_DRAIN_INTERVAL_SECONDS"), run_at_start=True, quiet=True),
+    # Hourly, so that a scheduler that was down at the digest hour catches up (once a week).
+    Job("weekly-digests", "matchmaker.services.digests:send_due_digests", every(hours=1),
+        run_at_start=True, quiet=True),
+]
