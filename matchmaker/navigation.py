@@ -33,25 +33,63 @@ class MenuItem:
     visible_to: Callable[[object], bool]
 
 
+# The main menu: what members come for.
 MENU: list[MenuItem] = [
     MenuItem("main.index", _l("Home"), everyone),
     MenuItem("directory.index", _l("Directory"), members),
+    MenuItem("main.organiser_tools", _l("Organisers"), organisers),
+]
+
+# Beside the language switch: the signed-in person's own pages.
+PERSONAL_MENU: list[MenuItem] = [
     MenuItem("profile.edit", _l("My profile"), members),
     MenuItem("account.index", _l("My account"), members),
-    MenuItem("tags.index", _l("Tags"), organisers),
-    MenuItem("users.index", _l("Users"), admins),
-    MenuItem("outbox.index", _l("Outbox"), organisers),
 ]
 
 
-def main_menu() -> list[dict]:
-    items = []
-    for item in MENU:
+@dataclass(frozen=True)
+class Tool:
+    """A staff tool listed on the organisers' page."""
+
+    endpoint: str
+    label: object
+    description: object
+    visible_to: Callable[[object], bool] = organisers
+
+
+ORGANISER_TOOLS: list[Tool] = [
+    Tool(
+        "tags.index",
+        _l("Tags and synonyms"),
+        _l("Merge tags that mean the same thing; merged tags feed the matching vocabulary."),
+    ),
+    Tool(
+        "outbox.index", _l("Outbox"), _l("Mail waiting to be sent or that failed: retry or cancel.")
+    ),
+    Tool("users.index", _l("Users"), _l("Accounts and roles: promote organisers."), admins),
+]
+
+
+def _entries(items: list) -> list[dict]:
+    entries = []
+    for item in items:
         if not item.visible_to(current_user):
             continue
         blueprint = item.endpoint.partition(".")[0]
         active = request.endpoint == item.endpoint or (
             blueprint != "main" and request.blueprint == blueprint
         )
-        items.append({"url": url_for(item.endpoint), "label": item.label, "active": active})
-    return items
+        entries.append({"url": url_for(item.endpoint), "label": item.label, "active": active})
+    return entries
+
+
+def main_menu() -> list[dict]:
+    return _entries(MENU)
+
+
+def personal_menu() -> list[dict]:
+    return _entries(PERSONAL_MENU)
+
+
+def organiser_tools() -> list[Tool]:
+    return [tool for tool in ORGANISER_TOOLS if tool.visible_to(current_user)]

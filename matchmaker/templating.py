@@ -6,7 +6,7 @@ from flask import Flask, request
 from flask_babel import format_decimal, format_percent, get_locale
 
 from matchmaker import domain
-from matchmaker.navigation import main_menu
+from matchmaker.navigation import main_menu, personal_menu
 
 
 def label_of(labels: dict, code: str | None) -> str:
@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         domain=domain,
         main_menu=main_menu,
+        personal_menu=personal_menu,
         label_of=label_of,
         KIND_LABELS=domain.KIND_LABELS,
         SECTOR_LABELS=domain.SECTOR_LABELS,

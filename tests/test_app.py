@@ -40,3 +40,18 @@ def test_api_clients_get_json_errors(client):
     response = client.get("/api/nothing-here")
     assert response.status_code == 404
     assert response.is_json and response.json["status"] == 404
+
+
+def test_organisers_find_their_tools_on_one_page(client, auth):
+    from matchmaker.domain import Role
+    from tests.support.factories import make_person
+
+    make_person(email="staff@example.org", role=Role.ORGANISER)
+    make_person(email="member@example.org")
+    auth.login("member@example.org")
+    assert client.get("/organiser").status_code == 403
+    auth.logout()
+    auth.login("staff@example.org")
+    page = client.get("/organiser", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="/tags' in page and 'href="/organiser/outbox' in page
+    assert 'href="/admin/users' not in page  # admins only

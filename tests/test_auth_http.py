@@ -413,7 +413,8 @@ def test_the_menu_follows_the_role(client, auth):
     assert 'href="/signup"' not in member
     auth.logout()
     auth.login("admin@example.org")
-    assert 'href="/admin/users"' in page_text(client.get("/"))
+    assert 'href="/organiser"' in page_text(client.get("/"))
+    assert 'href="/admin/users"' in page_text(client.get("/organiser"))
 
 
 def test_behind_a_trusted_proxy_the_throttle_counts_the_forwarded_address(app):

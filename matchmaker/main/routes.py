@@ -15,6 +15,8 @@ from flask import (
 from flask_login import current_user
 
 from matchmaker.i18n import SESSION_LOCALE_KEY
+from matchmaker.navigation import organiser_tools as list_organiser_tools
+from matchmaker.permissions import organiser_required
 from matchmaker.services.accounts import set_preferred_language
 from matchmaker.urls import safe_next_url
 
@@ -35,3 +37,9 @@ def set_language():
     if current_user.is_authenticated and current_user.person is not None:
         set_preferred_language(current_user.person, language)
     return redirect(safe_next_url(request.form.get("next"), url_for("main.index")))
+
+
+@bp.get("/organiser")
+@organiser_required
+def organiser_tools():
+    return render_template("main/organiser_tools.html", tools=list_organiser_tools())

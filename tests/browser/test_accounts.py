@@ -89,11 +89,12 @@ def test_sign_up_with_a_new_organisation_confirm_and_log_in(page: Page, inbox):
     home = page.get_by_role("heading", name="Meet the partners your next project needs")
     expect(home).to_be_visible()
     menu = page.get_by_role("navigation", name="Main menu")
-    expect(menu.get_by_role("link", name="My account")).to_be_visible()
-    expect(menu.get_by_role("link", name="Users")).to_have_count(0)
+    mine = page.get_by_role("navigation", name="Your pages")
+    expect(mine.get_by_role("link", name="My account")).to_be_visible()
+    expect(menu.get_by_role("link", name="Organisers")).to_have_count(0)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     expect(page.get_by_role("link", name="Sign up")).to_have_count(0)
-    menu.get_by_role("link", name="My account").click()
+    mine.get_by_role("link", name="My account").click()
     expect(page.get_by_text("Atlanthera")).to_be_visible()
 
 
@@ -204,7 +205,8 @@ def test_an_admin_changes_roles_but_keeps_one_admin(page: Page):
     make_person(email="admin@example.org", full_name="Ada Admin", role=Role.ADMIN)
     make_person(email="ben@example.org", full_name="Ben Bernard")
     log_in(page, "admin@example.org")
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Users").click()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Organisers").click()
+    page.get_by_role("main").get_by_role("link", name="Users").click()
     expect(page.get_by_role("heading", name="Users")).to_be_visible()
 
     page.get_by_label("Name or email").fill("ben")

@@ -35,7 +35,7 @@ def test_profile_organisation_and_directory(page: Page, cluster):
     page.get_by_role("button", name="Log in").last.click()
 
     # My profile, with a tag suggested from the ones colleagues already use.
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="My profile").click()
+    page.get_by_role("navigation", name="Your pages").get_by_role("link", name="My profile").click()
     expect(page.get_by_role("heading", name="My profile")).to_be_visible()
     page.get_by_label("Title or position").fill("Research engineer")
     tags = page.get_by_label("Tags")

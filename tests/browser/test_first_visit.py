@@ -40,7 +40,7 @@ def test_from_sign_up_to_finding_a_partner(page: Page, inbox):  # noqa: F811
     log_in(page, "lea@example.org")
 
     menu = page.get_by_role("navigation", name="Main menu")
-    menu.get_by_role("link", name="My profile").click()
+    page.get_by_role("navigation", name="Your pages").get_by_role("link", name="My profile").click()
     page.get_by_label("Expertise").fill("Labelling peptides with gallium-68 and lutetium-177.")
     page.get_by_label("Tags").fill("radiochemistry, theranostics")
     page.get_by_role("button", name="Save my profile").click()

@@ -37,7 +37,8 @@ def test_organiser_retries_a_failed_email_and_cancels_a_waiting_one(page: Page, 
     page.get_by_label("Email").fill("organiser@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").last.click()
-    page.get_by_role("link", name="Outbox").click()
+    page.get_by_role("link", name="Organisers").click()
+    page.get_by_role("main").get_by_role("link", name="Outbox").click()
 
     failed_row = page.locator(f"#message-{bounced.id}")
     expect(failed_row).to_contain_text("bounced@example.org")
