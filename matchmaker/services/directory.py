@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import exists, false, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
@@ -109,36 +110,13 @@ class DirectoryPage:
     """One page of results of one kind, with both kinds' totals for the tabs."""
 
     show: str  # "organisations" or "people"
-    items: list
-    page: int
-    pages: int
-    per_page: int
+    pagination: Pagination
     organisations_total: int
     people_total: int
 
     @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    def page_numbers(self, around: int = 2) -> list[int | None]:
-        """Page numbers to link, with None where a run of pages is left out."""
-        shown = sorted(
-            {
-                1,
-                self.pages,
-                *range(max(1, self.page - around), min(self.pages, self.page + around) + 1),
-            }
-        )
-        numbers: list[int | None] = []
-        for number in shown:
-            if numbers and number - numbers[-1] > 1:  # type: ignore[operator]
-                numbers.append(None)
-            numbers.append(number)
-        return numbers
+    def items(self) -> list:
+        return self.pagination.items
 
 
 def search(
@@ -163,15 +141,13 @@ def search(
             selectinload(Organisation.tags), selectinload(Organisation.focus_area_links)
         )
         total = organisations_total
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    last_page = max(1, -(-total // per_page))
+    pagination = db.paginate(
+        query, page=min(max(1, page), last_page), per_page=per_page, error_out=False
+    )
     return DirectoryPage(
         show=show,
-        items=items,
-        page=page,
-        pages=pages,
-        per_page=per_page,
+        pagination=pagination,
         organisations_total=organisations_total,
         people_total=people_total,
     )
