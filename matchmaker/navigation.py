@@ -36,6 +36,7 @@ class MenuItem:
 MENU: list[MenuItem] = [
     MenuItem("main.index", _l("Home"), everyone),
     MenuItem("directory.index", _l("Directory"), members),
+    MenuItem("events.index", _l("Events"), members),
     MenuItem("profile.edit", _l("My profile"), members),
     MenuItem("account.index", _l("My account"), members),
     MenuItem("tags.index", _l("Tags"), organisers),
