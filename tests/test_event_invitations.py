@@ -174,6 +174,9 @@ def test_reminders_go_once_to_those_who_said_yes(app, mailbox):
         invite(event, person, state)
     far = make_event(starts_at=utcnow() + timedelta(days=5))
     invite(far, people[0], InvitationState.YES)
+    # Said yes just now, inside the reminder window: they have the details already.
+    latecomer = make_person(full_name="Late Comer")
+    invite(event, latecomer, InvitationState.YES, answered_at=utcnow())
 
     assert event_invitations.send_due_reminders() == 2
     assert event_invitations.send_due_reminders() == 0
@@ -378,7 +381,7 @@ def test_many_concurrent_answers_on_postgresql_never_exceed_capacity(app):
 
 
 def test_changes_and_cancellation_reach_calendars_with_the_same_uid(app, smtp, organiser):
-    people = guests(1, 1)
+    people = guests(2, 1)
     start = (utcnow() + timedelta(days=10)).replace(microsecond=0)
     event = make_event(starts_at=start, organiser_ids=[organiser.id])
     put_on_list(event, people)
@@ -386,6 +389,8 @@ def test_changes_and_cancellation_reach_calendars_with_the_same_uid(app, smtp, o
     Drainer().drain()
     invitation = db.session.scalar(select(Invitation).where(Invitation.person_id == people[0].id))
     answer_by_link(event.id, events.rsvp_token(invitation), "yes")
+    declined = db.session.scalar(select(Invitation).where(Invitation.person_id == people[2].id))
+    answer_by_link(event.id, events.rsvp_token(declined), "no")
 
     moved = start + timedelta(days=7)
     data = events.EventData(title=event.title, theme=event.theme, starts_at=moved,
@@ -393,10 +398,11 @@ def test_changes_and_cancellation_reach_calendars_with_the_same_uid(app, smtp, o
                             address="2 rue de la Biscuiterie, Nantes",
                             organiser_ids=[organiser.id])
     outcome = events.update_event(event.id, data, by=organiser.user)
-    assert outcome.details_changed and outcome.notified == 2
+    # Those who declined hear of it too: the new date may suit them.
+    assert outcome.details_changed and outcome.notified == 3
     Drainer().drain()
     updates = [m for m in smtp.messages if m["Subject"].startswith("Change:")]
-    assert len(updates) == 2
+    assert len(updates) == 3
     calendar, update = calendar_of(updates[0])
     assert calendar["METHOD"] == "REQUEST"
     assert str(update["UID"]) == event.calendar_uid and update["SEQUENCE"] == 1

@@ -24,11 +24,12 @@ def test_demo_events_have_history_figures_and_an_upcoming_afterwork(app, client,
 
     load_demo(today=date(2026, 11, 21))
     events = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
-    assert [e.kind for e in events].count("afterwork") == 5
-    assert [e.kind for e in events].count("congress") == 1
+    kinds = [e.kind for e in events]
+    assert (kinds.count("afterwork"), kinds.count("congress"), kinds.count("workshop")) == (5, 1, 1)
     figures = figures_for_events(events)
-    upcoming = events[-1]
-    for event in events[:-1]:
+    past, (upcoming, workshop) = events[:-2], events[-2:]
+    assert upcoming.kind == "afterwork" and workshop.registration_open
+    for event in past:
         f = figures[event.id]
         assert f.invited >= 100 and f.came > 40 and f.new_connections > 20
         assert 0.4 < f.show_up_rate < 0.8
@@ -46,6 +47,8 @@ def test_demo_events_have_history_figures_and_an_upcoming_afterwork(app, client,
         select(func.count()).select_from(Connection).where(Connection.via == "event")
     ) > 200
 
+    assert 0 < figures[workshop.id].said_yes <= workshop.capacity
+
     # Loading again adds nothing.
     load_demo(today=date(2026, 11, 21))
     assert db.session.scalar(select(func.count()).select_from(Event)) == len(events)
@@ -57,3 +60,11 @@ def test_demo_events_have_history_figures_and_an_upcoming_afterwork(app, client,
         assert response.status_code == 200, path
     # The demo organiser reads French.
     assert "Taux de présence" in page_text(client.get(f"/events/{congress.id}/manage"))
+    auth.logout()
+
+    # The demo member is coming to the upcoming afterwork and sees whom to meet there.
+    auth.login(generator.MEMBER_EMAIL, demo_password("member"))
+    listing = page_text(client.get("/events/"))
+    assert upcoming.title in listing and workshop.title in listing
+    page = page_text(client.get(f"/events/{upcoming.id}"))
+    assert "Qui devrais-je rencontrer ?" in page

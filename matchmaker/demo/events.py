@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from matchmaker.demo.generator import ORGANISER_EMAIL
+from matchmaker.demo.generator import MEMBER_EMAIL, ORGANISER_EMAIL
 from matchmaker.demo.steps import DemoContext, demo_step
 from matchmaker.domain import FocusArea
 from matchmaker.extensions import db
@@ -51,6 +51,7 @@ class DemoEvent:
     address: str
     capacity: int
     invited: int
+    registration_open: bool = False
 
 
 PAST_EVENTS = (
@@ -154,6 +155,24 @@ UPCOMING = DemoEvent(
     0,
 )
 
+OPEN_WORKSHOP = DemoEvent(
+    "workshop-regulatory-upcoming",
+    EventKind.WORKSHOP,
+    "Atelier : préparer un dossier réglementaire de thérapie innovante",
+    "Exigences des agences pour les médicaments de thérapie innovante, essais précoces et "
+    "qualité : un atelier ouvert à tous les membres, start-up et laboratoires.",
+    (FocusArea.REGENERATIVE_MEDICINE, FocusArea.IMMUNOTHERAPY),
+    ("regulatory affairs", "clinical trials"),
+    45,
+    time(14, 0),
+    3,
+    "Maison de la Recherche",
+    "Rue Georges Bernanos, 44300 Nantes",
+    30,
+    0,
+    registration_open=True,
+)
+
 NOTES = (
     "Idée de projet commun sur la montée en échelle : à relancer en janvier.",
     "Would like an introduction to the CDMO we discussed for clinical batches.",
@@ -185,6 +204,7 @@ def _event(context: DemoContext, spec: DemoEvent, organiser: Person | None) -> E
             address=spec.address,
             capacity=spec.capacity,
             private_share=0.5,
+            registration_open=spec.registration_open,
             organiser_ids=[organiser.id] if organiser else [],
         )
     )
@@ -218,6 +238,10 @@ def _play_past_event(
     """Invitations three weeks before, answers, the door, and the feedback form."""
     invited_at = event.starts_at - timedelta(days=21)
     invitees = _balanced_sample(rng, people, spec.invited)
+    # The demo member went to two of the afterworks, so their own pages have a history.
+    member = next((p for p in people if p.user.email == MEMBER_EMAIL), None)
+    if member is not None and spec in PAST_EVENTS[2::2] and member not in invitees:
+        invitees[-1] = member
     places = 0
     came: list[Person] = []
     for person in invitees:
@@ -228,7 +252,7 @@ def _play_past_event(
             emailed=True,
             invited_at=invited_at,
         )
-        roll = rng.random()
+        roll = 0.0 if person is member else rng.random()
         answer = _answer(roll, yes=0.66, no=0.18, maybe=0.06)
         if answer is not None:
             invitation.answer = answer.value
@@ -238,7 +262,7 @@ def _play_past_event(
             invitation.waitlisted_at = invitation.answered_at
         elif answer == Answer.YES:
             places += 1
-            showed = rng.random() < 0.86
+            showed = person is member or rng.random() < 0.86
             invitation.state = (InvitationState.CAME if showed else InvitationState.NO_SHOW).value
         elif answer == Answer.MAYBE and rng.random() < 0.3:
             invitation.state = InvitationState.CAME.value
@@ -305,8 +329,22 @@ def _record_meetings(
     context.count(_("connections made at events"), len(pairs))
 
 
-def _invite_upcoming(rng: random.Random, event: Event) -> None:
+def _invite_upcoming(rng: random.Random, event: Event, member: Person | None) -> None:
     places = 0
+    if member is not None and not db.session.scalar(
+        select(Invitation.id).where(
+            Invitation.event_id == event.id, Invitation.person_id == member.id
+        )
+    ):
+        db.session.add(
+            Invitation(
+                event_id=event.id,
+                person_id=member.id,
+                state=InvitationState.LOCKED.value,
+                source=InvitationSource.MANUAL.value,
+            )
+        )
+        db.session.flush()
     """The generator's list went out five days ago; a first wave of answers came back."""
     invited_at = datetime.combine(
         (event.starts_at - timedelta(days=26)).astimezone(PARIS).date(), time(9), tzinfo=PARIS
@@ -318,7 +356,7 @@ def _invite_upcoming(rng: random.Random, event: Event) -> None:
         invitation.state = InvitationState.INVITED.value
         invitation.invited_at = invited_at
         invitation.emailed = True
-        roll = rng.random()
+        roll = 0.0 if member is not None and invitation.person_id == member.id else rng.random()
         answer = _answer(roll, yes=0.45, no=0.12, maybe=0.06)
         if answer is not None:
             invitation.answer = answer.value
@@ -349,9 +387,29 @@ def add_events(context: DemoContext) -> None:
         event = _event(context, spec, organiser)
         if event is not None:
             _play_past_event(context, rng, event, spec, people)
+    member = context.people.get(MEMBER_EMAIL)
     event = _event(context, UPCOMING, organiser)
     if event is not None:
         db.session.flush()
         _generate_in_session(event, GuestListOptions())
         db.session.flush()
-        _invite_upcoming(rng, event)
+        _invite_upcoming(rng, event, member)
+    workshop = _event(context, OPEN_WORKSHOP, organiser)
+    if workshop is not None:
+        _register(rng, workshop, people)
+
+
+def _register(rng: random.Random, event: Event, people: list[Person]) -> None:
+    """A few members registered themselves on the open workshop."""
+    for person in rng.sample(people, min(9, len(people))):
+        db.session.add(
+            Invitation(
+                event_id=event.id,
+                person_id=person.id,
+                source=InvitationSource.REGISTERED.value,
+                state=InvitationState.YES.value,
+                answer=Answer.YES.value,
+                invited_at=event.created_at,
+                answered_at=event.created_at,
+            )
+        )

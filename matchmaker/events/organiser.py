@@ -59,7 +59,7 @@ def _paris(value: datetime | None, form: EventForm, field: str) -> datetime | No
         return None
 
 
-def _event_data(form: EventForm) -> events.EventData | None:
+def _event_data(form: EventForm, event: Event | None = None) -> events.EventData | None:
     starts_at = _paris(form.starts_at.data, form, "starts_at")
     ends_at = _paris(form.ends_at.data, form, "ends_at")
     if starts_at is None or (form.ends_at.data is not None and ends_at is None):
@@ -79,6 +79,8 @@ def _event_data(form: EventForm) -> events.EventData | None:
         private_share=share / 100 if share is not None else None,
         registration_open=bool(form.registration_open.data),
         organiser_ids=form.organisers.data or [],
+        # Set with the invitations, not on this form: editing keeps it.
+        reminder_days_before=event.reminder_days_before if event else 2,
     )
 
 
@@ -115,7 +117,7 @@ def edit(event_id: int):
         form.private_share.data = round(event.private_share * 100)
         form.organisers.data = [person.id for person in event.organisers]
     if form.validate_on_submit():
-        data = _event_data(form)
+        data = _event_data(form, event)
         if data is not None:
             try:
                 outcome = events.update_event(event.id, data, by=current_user)

@@ -210,11 +210,14 @@ def rsvp_calendar(event_id: int, token: str):
     return calendar_response(invitation.event)
 
 
-def _feedback_page(event_id: int, person_id: int, action: str):
+def _feedback_page(event_id: int, person_id: int, action: str, *, signed_in: bool = False):
     try:
         state = event_attendance.feedback_form(event_id, person_id)
     except event_attendance.AttendanceError as error:
-        return render_template("events/link_problem.html", message=error.message), 400
+        if signed_in:
+            flash(error.message, "error")
+            return redirect(url_for("events.show", event_id=event_id))
+        return link_problem(error.message)
     form = FeedbackForm()
     form.met.choices = [(person.id, person.full_name) for person in state.others]
     if request.method == "GET" and state.previous is not None:
@@ -260,7 +263,10 @@ def feedback(event_id: int):
     if current_user.person is None:
         abort(404)
     return _feedback_page(
-        event.id, current_user.person.id, url_for("events.feedback", event_id=event.id)
+        event.id,
+        current_user.person.id,
+        url_for("events.feedback", event_id=event.id),
+        signed_in=True,
     )
 
 

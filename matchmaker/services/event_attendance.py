@@ -30,7 +30,6 @@ from matchmaker.models import (
     InvitationSource,
     InvitationState,
     Organisation,
-    OutboxMessage,
     PartyKind,
     Person,
     Suggestion,
@@ -54,6 +53,7 @@ from matchmaker.services.events import (
     has_started,
     invitation_from_token,
     invitation_of,
+    queued_keys,
 )
 from matchmaker.services.organisations import find_by_name
 from matchmaker.text import search_words, tidy_spaces
@@ -484,11 +484,7 @@ def _close(event: Event) -> int:
         .options(selectinload(Invitation.person).selectinload(Person.user))
     ).all()
     prefix = f"event:{event.id}:feedback:"
-    already = set(
-        db.session.scalars(
-            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like(prefix + "%"))
-        )
-    )
+    already = queued_keys(prefix)
     queued = 0
     for invitation in invitations:
         if invitation.state == InvitationState.YES:

@@ -38,6 +38,23 @@ from matchmaker.models import (
     utcnow,
 )
 
+# Figures counted invitation by invitation (the others come from their own queries).
+COUNTED = (
+    "invited",
+    "said_yes",
+    "said_no",
+    "said_maybe",
+    "waitlisted",
+    "no_answer",
+    "came",
+    "came_invited",
+    "walk_ins",
+    "no_shows",
+    "came_private",
+    "came_public",
+    "newcomers",
+)
+
 
 @dataclass(frozen=True)
 class EventFigures:
@@ -154,20 +171,8 @@ def figures_for_events(events: Iterable[Event]) -> dict[int, EventFigures]:
         result[event_id] = EventFigures(
             event_id=event_id,
             over=over[event_id],
-            invited=c["invited"],
-            said_yes=c["said_yes"],
-            said_no=c["said_no"],
-            said_maybe=c["said_maybe"],
-            waitlisted=c["waitlisted"],
-            no_answer=c["no_answer"],
-            came=c["came"],
-            came_invited=c["came_invited"],
-            walk_ins=c["walk_ins"],
-            no_shows=c["no_shows"],
-            came_private=c["came_private"],
-            came_public=c["came_public"],
             came_by_region=tuple(sorted(regions[event_id].items())),
-            newcomers=c["newcomers"],
+            **{name: c[name] for name in COUNTED},
             new_connections=int(connections.get(event_id, 0)),
             feedback_answers=int(answers),
             follow_up_wishes=int(wishes),

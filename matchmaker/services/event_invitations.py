@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
@@ -25,7 +25,6 @@ from matchmaker.models import (
     Invitation,
     InvitationSource,
     InvitationState,
-    OutboxMessage,
     Person,
     User,
     utcnow,
@@ -44,6 +43,7 @@ from matchmaker.services.events import (
     invitation_of,
     lock_event,
     places_taken,
+    queued_keys,
 )
 
 # A send time this far in the past is taken as "now" (the form was filled a moment ago).
@@ -309,7 +309,8 @@ def _most_balancing(
 
 def send_due_reminders(now: datetime | None = None) -> int:
     """Queue the reminder of events starting within their reminder delay, to those who said
-    yes (once each: dedupe keys). Runs from the scheduler; returns how many were queued."""
+    yes before it (once each: dedupe keys). Runs from the scheduler; returns how many were
+    queued."""
     now = now or utcnow()
     events = db.session.scalars(
         select(Event).where(
@@ -324,16 +325,15 @@ def send_due_reminders(now: datetime | None = None) -> int:
         if event.starts_at - timedelta(days=event.reminder_days_before) > now:
             continue
         prefix = f"event:{event.id}:reminder:"
-        already = set(
-            db.session.scalars(
-                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like(prefix + "%"))
-            )
-        )
+        already = queued_keys(prefix)
+        due_at = event.starts_at - timedelta(days=event.reminder_days_before)
         invitations = db.session.scalars(
             select(Invitation)
             .where(
                 Invitation.event_id == event.id,
                 Invitation.state == InvitationState.YES.value,
+                # Someone who said yes after the reminder time has just had the details.
+                or_(Invitation.answered_at.is_(None), Invitation.answered_at <= due_at),
             )
             .options(selectinload(Invitation.person).selectinload(Person.user))
         ).all()

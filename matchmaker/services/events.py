@@ -548,14 +548,25 @@ def _mail(
     )
 
 
-def _informed_invitations(event: Event) -> list[Invitation]:
+def queued_keys(prefix: str) -> set[str]:
+    """Dedupe keys already in the outbox under ``prefix``: who was already sent (or will be
+    sent) a given mail, so that a job run twice counts only what it adds."""
+    return set(
+        db.session.scalars(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like(prefix + "%"))
+        )
+    )
+
+
+def _informed_invitations(event: Event, *, declined: bool = False) -> list[Invitation]:
+    """Invitees who were told about the event (and those who declined, with ``declined``)."""
+    states = [s.value for s in INFORMED_STATES]
+    if declined:
+        states.append(InvitationState.NO.value)
     return list(
         db.session.scalars(
             select(Invitation)
-            .where(
-                Invitation.event_id == event.id,
-                Invitation.state.in_([s.value for s in INFORMED_STATES]),
-            )
+            .where(Invitation.event_id == event.id, Invitation.state.in_(states))
             .options(selectinload(Invitation.person).selectinload(Person.user))
             .order_by(Invitation.id)
         )
@@ -594,9 +605,10 @@ def _drop_unsent_invitation(invitation: Invitation) -> OutboxMessage | None:
 
 def _send_update(event: Event) -> int:
     """After a change of date or place: invitations still waiting are rewritten, the others
-    get an update. Returns how many updates were queued."""
+    get an update (those who declined too: the new date may suit them). Returns how many
+    updates were queued."""
     sent = 0
-    for invitation in _informed_invitations(event):
+    for invitation in _informed_invitations(event, declined=True):
         pending = _drop_unsent_invitation(invitation)
         if pending is not None:
             message = _mail(
