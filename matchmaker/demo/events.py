@@ -32,7 +32,7 @@ from matchmaker.models import (
     Person,
     ordered_pair,
 )
-from matchmaker.services.event_guests import GuestListOptions, _generate_in_session
+from matchmaker.services.event_guests import GuestListOptions, generate_in_session
 from matchmaker.services.events import PARIS, EventData, create_event_in_session
 
 
@@ -391,7 +391,7 @@ def add_events(context: DemoContext) -> None:
     event = _event(context, UPCOMING, organiser)
     if event is not None:
         db.session.flush()
-        _generate_in_session(event, GuestListOptions())
+        generate_in_session(event, GuestListOptions())
         db.session.flush()
         _invite_upcoming(rng, event, member)
     workshop = _event(context, OPEN_WORKSHOP, organiser)

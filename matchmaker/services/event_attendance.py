@@ -46,13 +46,13 @@ from matchmaker.services.events import (
     FEEDBACK_WINDOW,
     PARIS,
     EventError,
-    _mail,
     can_manage_events,
     feedback_token,
     get_event,
     has_started,
     invitation_from_token,
     invitation_of,
+    mail_guest,
     queued_keys,
 )
 from matchmaker.services.organisations import find_by_name
@@ -497,7 +497,7 @@ def _close(event: Event) -> int:
         link = absolute_url(
             "events.feedback_by_link", event_id=event.id, token=feedback_token(invitation)
         )
-        if _mail(
+        if mail_guest(
             invitation, "event_feedback", dedupe=key, method=None, context={"feedback_url": link}
         ):
             queued += 1

@@ -43,6 +43,7 @@ from matchmaker.services.events import (
     get_event,
     has_ended,
     invitation_of,
+    lock_event,
 )
 from matchmaker.text import search_words
 
@@ -275,13 +276,19 @@ def generate_guest_list(
         raise PermissionError("only organisers build guest lists")
     options = options or GuestListOptions()
     _check_options(options)
-    event = _editable_event(event_id)
-    result = _generate_in_session(event, options)
+    _editable_event(event_id)
+    # Two organisers regenerating at once take turns rather than collide on the same rows.
+    event = lock_event(event_id)
+    try:
+        result = generate_in_session(event, options)
+    except Exception:
+        db.session.rollback()
+        raise
     db.session.commit()
     return result
 
 
-def _generate_in_session(event: Event, options: GuestListOptions) -> GenerationResult:
+def generate_in_session(event: Event, options: GuestListOptions) -> GenerationResult:
     invitations = {
         invitation.person_id: invitation
         for invitation in db.session.scalars(
@@ -412,8 +419,10 @@ def adjust_guest(event_id: int, person_id: int, action: str, *, by: User) -> Inv
     if not can_manage_events(by):
         raise PermissionError("only organisers change guest lists")
     _editable_event(event_id)
+    lock_event(event_id)
     invitation = invitation_of(event_id, person_id)
     if invitation is None:
+        db.session.rollback()
         raise GuestListError(None, _("This person is not on the guest list."))
     state = invitation.state
     if action == LOCK and state == InvitationState.PROPOSED:
@@ -428,10 +437,12 @@ def adjust_guest(event_id: int, person_id: int, action: str, *, by: User) -> Inv
         db.session.delete(invitation)
         invitation = None
     elif state not in DRAFT_STATES and state != InvitationState.EXCLUDED:
+        db.session.rollback()
         raise GuestListError(
             None, _("This guest is already invited: their line can no longer be changed.")
         )
     else:
+        db.session.rollback()
         raise GuestListError(None, _("This change does not apply to this guest."))
     db.session.commit()
     return invitation
@@ -445,8 +456,10 @@ def add_guest(event_id: int, person_id: int, *, by: User) -> Invitation:
     person = db.session.get(Person, person_id)
     if person is None:
         raise GuestListError(None, _("This person does not exist."))
+    lock_event(event_id)
     invitation = invitation_of(event_id, person_id)
     if invitation is not None and invitation.state != InvitationState.EXCLUDED:
+        db.session.rollback()
         raise GuestListError(
             None, _("%(name)s is already on the guest list.", name=person.full_name)
         )

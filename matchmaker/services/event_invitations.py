@@ -31,10 +31,9 @@ from matchmaker.models import (
 )
 from matchmaker.models.events import ANSWERABLE_STATES, DRAFT_STATES, PLACE_STATES
 from matchmaker.services.events import (
+    REMINDER_DAYS_MAX,
     RSVP_PURPOSE,
     EventError,
-    _mail,
-    _pending_invitation_mail,
     calendar_entry,
     can_manage_events,
     has_started,
@@ -42,6 +41,8 @@ from matchmaker.services.events import (
     invitation_from_token,
     invitation_of,
     lock_event,
+    mail_guest,
+    pending_invitation_mail,
     places_taken,
     queued_keys,
 )
@@ -83,23 +84,22 @@ def schedule_invitations(
     if by is not None and not can_manage_events(by):
         raise PermissionError("only organisers send invitations")
     now = utcnow()
+    if send_at is not None and send_at < now - SEND_NOW_SLACK:
+        raise InvitationError("send_at", _("Choose a time in the future, or send now."))
+    if reminder_days_before is not None and not 0 <= reminder_days_before <= REMINDER_DAYS_MAX:
+        raise InvitationError(
+            "reminder_days_before",
+            _("Enter a number of days between 0 and %(max)d.", max=REMINDER_DAYS_MAX),
+        )
+    send_at = max(send_at or now, now)
     event = lock_event(event_id)
     if event.is_cancelled:
         raise _fail(_("This event is cancelled."))
     if has_started(event, now):
         raise _fail(_("This event has started: it is too late to invite."))
-    if send_at is None or send_at < now:
-        if send_at is not None and send_at < now - SEND_NOW_SLACK:
-            raise InvitationError("send_at", _("Choose a time in the future, or send now."))
-        send_at = now
     if send_at >= event.starts_at:
         db.session.rollback()
         raise InvitationError("send_at", _("Invitations must go before the event starts."))
-    if reminder_days_before is not None and not 0 <= reminder_days_before <= 30:
-        db.session.rollback()
-        raise InvitationError(
-            "reminder_days_before", _("Enter a number of days between 0 and %(max)d.", max=30)
-        )
     event.reminder_days_before = reminder_days_before
 
     invited = rescheduled = not_emailed = 0
@@ -113,7 +113,7 @@ def schedule_invitations(
         if invitation.state in DRAFT_STATES:
             invitation.state = InvitationState.INVITED.value
             invitation.invited_at = send_at
-            message = _mail(
+            message = mail_guest(
                 invitation,
                 "event_invitation",
                 dedupe=invitation_dedupe_key(invitation),
@@ -123,7 +123,7 @@ def schedule_invitations(
             invited += 1
             not_emailed += message is None
         elif invitation.state == InvitationState.INVITED and invitation.invited_at > now:
-            pending = _pending_invitation_mail(invitation)
+            pending = pending_invitation_mail(invitation)
             if pending is not None:
                 pending.send_after = send_at
                 invitation.invited_at = send_at
@@ -155,9 +155,15 @@ def _check_can_answer(event: Event, invitation: Invitation) -> None:
         raise _fail(_("This invitation can no longer be answered."))
 
 
-def _record(event: Event, invitation: Invitation, answer: str) -> AnswerOutcome:
+def _checked_answer(answer: str) -> Answer:
+    try:
+        return Answer(answer)
+    except ValueError:
+        raise InvitationError("answer", _("Answer yes, no or maybe.")) from None
+
+
+def _record(event: Event, invitation: Invitation, answer: Answer) -> AnswerOutcome:
     """Record an answer inside the event's lock; a freed place goes to the waitlist."""
-    answer = Answer(answer)
     now = utcnow()
     before = invitation.state
     if answer == Answer.YES:
@@ -179,6 +185,7 @@ def _record(event: Event, invitation: Invitation, answer: str) -> AnswerOutcome:
 
 def answer_by_link(event_id: int, token: str, answer: str) -> AnswerOutcome:
     """An invitee answers through the link in their invitation (no login). One commit."""
+    answer = _checked_answer(answer)
     invitation_id = invitation_from_token(RSVP_PURPOSE, event_id, token).id
     event = lock_event(event_id)
     invitation = db.session.scalar(
@@ -195,6 +202,7 @@ def answer_by_link(event_id: int, token: str, answer: str) -> AnswerOutcome:
 def answer_as_member(event_id: int, person: Person, answer: str) -> AnswerOutcome:
     """A signed-in member answers their invitation, or registers on an open event (the same
     capacity and waitlist rules). One commit."""
+    answer = _checked_answer(answer)
     event = lock_event(event_id)
     invitation = db.session.scalar(
         select(Invitation)
@@ -224,7 +232,7 @@ def answer_as_member(event_id: int, person: Person, answer: str) -> AnswerOutcom
         and outcome.state == InvitationState.YES
         and was != InvitationState.YES
     ):
-        _mail(
+        mail_guest(
             invitation,
             "event_place_confirmed",
             dedupe=_answer_key(invitation, "registered"),
@@ -264,7 +272,7 @@ def fill_free_places(event: Event) -> list[Invitation]:
         waitlist.remove(chosen)
         chosen.state = InvitationState.YES.value
         chosen.waitlisted_at = None
-        _mail(
+        mail_guest(
             chosen,
             "event_place_confirmed",
             dedupe=_answer_key(chosen, "promoted"),
@@ -339,7 +347,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
         ).all()
         for invitation in invitations:
             key = f"{prefix}{invitation.person_id}"
-            if key not in already and _mail(invitation, "event_reminder", dedupe=key):
+            if key not in already and mail_guest(invitation, "event_reminder", dedupe=key):
                 queued += 1
     db.session.commit()
     return queued

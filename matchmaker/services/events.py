@@ -386,7 +386,7 @@ def cancel_event(event_id: int, *, by: User) -> int:
     for invitation in _informed_invitations(event):
         if _drop_unsent_invitation(invitation):
             continue
-        if _mail(
+        if mail_guest(
             invitation,
             "event_cancelled",
             dedupe=f"event:{event.id}:cancel:{invitation.person_id}",
@@ -516,7 +516,7 @@ def mail_context(invitation: Invitation) -> dict:
     }
 
 
-def _mail(
+def mail_guest(
     invitation: Invitation,
     template: str,
     *,
@@ -577,7 +577,7 @@ def invitation_dedupe_key(invitation: Invitation) -> str:
     return f"event:{invitation.event_id}:invite:{invitation.person_id}:r{invitation.event.revision}"
 
 
-def _pending_invitation_mail(invitation: Invitation) -> OutboxMessage | None:
+def pending_invitation_mail(invitation: Invitation) -> OutboxMessage | None:
     """The invitation mail of this guest still waiting in the outbox, if any."""
     prefix = f"event:{invitation.event_id}:invite:{invitation.person_id}:r"
     return db.session.scalar(
@@ -595,7 +595,7 @@ def _drop_unsent_invitation(invitation: Invitation) -> OutboxMessage | None:
     """Cancel the guest's invitation mail if it has not gone yet; returns it when it had not."""
     from matchmaker.mail.labels import REASON_CANCELLED
 
-    pending = _pending_invitation_mail(invitation)
+    pending = pending_invitation_mail(invitation)
     if pending is not None and invitation.answer is None:
         pending.status = OutboxStatus.CANCELLED.value
         pending.last_error = REASON_CANCELLED
@@ -611,7 +611,7 @@ def _send_update(event: Event) -> int:
     for invitation in _informed_invitations(event, declined=True):
         pending = _drop_unsent_invitation(invitation)
         if pending is not None:
-            message = _mail(
+            message = mail_guest(
                 invitation,
                 "event_invitation",
                 dedupe=invitation_dedupe_key(invitation),
@@ -619,7 +619,7 @@ def _send_update(event: Event) -> int:
             )
             invitation.emailed = message is not None
             continue
-        if _mail(
+        if mail_guest(
             invitation,
             "event_update",
             dedupe=f"event:{event.id}:update:{event.revision}:{invitation.person_id}",
