@@ -19,7 +19,7 @@ def _percent(value: float) -> str:
 
 def attendance_chart(figures: EventFigures) -> Markup:
     """From invitations to connections, split by sector where it is known."""
-    categories = [_("Invited"), _("Said yes"), _("Came"), _("New connections")]
+    categories = [_("Invited"), _("Said yes"), _("Attended"), _("New connections")]
     return bar_chart(
         _("From invitations to connections"),
         categories,

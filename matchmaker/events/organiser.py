@@ -197,6 +197,7 @@ def manage(event_id: int):
         location=events.location_of(event),
         started=events.has_started(event),
         ended=events.has_ended(event),
+        forms_can_go=event_attendance.feedback_forms_can_go(event),
         follow_ups=event_attendance.follow_ups(event),
         places_taken=events.places_taken(event.id),
     )

@@ -520,6 +520,15 @@ def follow_up_past_events(now: datetime | None = None) -> int:
     return queued
 
 
+def feedback_forms_can_go(event: Event) -> bool:
+    """Whether :func:`send_feedback_forms` would send: from the start to a month after."""
+    return (
+        not event.is_cancelled
+        and has_started(event)
+        and utcnow() <= event.ends_at + FEEDBACK_WINDOW
+    )
+
+
 def send_feedback_forms(event_id: int, *, by: User | None = None) -> int:
     """An organiser sends the form now (from the start of the event), e.g. at the end of the
     evening. Returns how many were queued."""

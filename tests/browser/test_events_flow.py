@@ -151,6 +151,6 @@ def test_afterwork_from_guest_list_to_who_met_whom(page: Page, browser, app, liv
     # The organiser sees what the evening achieved.
     page.get_by_role("link", name="Overview").click()
     expect(figure(page, "New connections recorded")).to_contain_text("1")
-    expect(figure(page, "Came")).to_contain_text("2")
+    expect(figure(page, "Attended")).to_contain_text("2")
     expect(figure(page, "Said yes")).to_contain_text("1")
     expect(page.get_by_text("A joint project on scale-up.")).to_be_visible()
