@@ -60,6 +60,7 @@ bench: install
 	$(BIN)/python benchmarks/matching_speed.py --n 1000 10000 100000
 	$(BIN)/python benchmarks/matching_quality.py
 	$(BIN)/python benchmarks/outbox.py
+	$(BIN)/python benchmarks/guestlist.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO_FILES)

@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.account.routes import bp as account_bp
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.directory.routes import bp as directory_bp
+    from matchmaker.events.routes import bp as events_bp
     from matchmaker.main.routes import bp as main_bp
     from matchmaker.organisations.routes import bp as organisations_bp
     from matchmaker.outbox.routes import bp as outbox_bp
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
         people_bp,
         profile_bp,
         tags_bp,
+        events_bp,
         outbox_bp,
     ):
         app.register_blueprint(blueprint)

@@ -37,6 +37,7 @@ class MenuItem:
 MENU: list[MenuItem] = [
     MenuItem("main.index", _l("Home"), everyone),
     MenuItem("directory.index", _l("Directory"), members),
+    MenuItem("events.index", _l("Events"), members),
     MenuItem("main.organiser_tools", _l("Organisers"), organisers),
 ]
 

@@ -7,10 +7,11 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from matchmaker.cli.demo import demo
+    from matchmaker.cli.events import events_cli
     from matchmaker.cli.outbox import outbox
     from matchmaker.cli.scheduler import scheduler
     from matchmaker.cli.users import users
 
-    groups: list = [users, demo, outbox, scheduler]
+    groups: list = [users, demo, outbox, scheduler, events_cli]
     for group in groups:
         app.cli.add_command(group)

@@ -2,6 +2,17 @@
 
 from matchmaker.models.accounts import LoginAttempt, Person, User
 from matchmaker.models.base import Base, UTCDateTime, utcnow
+from matchmaker.models.events import (
+    Answer,
+    Event,
+    EventFeedback,
+    EventKind,
+    Invitation,
+    InvitationSource,
+    InvitationState,
+    event_organisers,
+    event_tags,
+)
 from matchmaker.models.mail_preferences import (
     DEFAULT_SUBSCRIBED,
     OPTIONAL_CATEGORIES,
@@ -23,11 +34,18 @@ from matchmaker.models.tags import Concept, ConceptTerm, Tag, organisation_tags,
 __all__ = [
     "DEFAULT_SUBSCRIBED",
     "OPTIONAL_CATEGORIES",
+    "Answer",
     "Base",
     "Concept",
     "ConceptTerm",
     "Connection",
     "ConnectionVia",
+    "Event",
+    "EventFeedback",
+    "EventKind",
+    "Invitation",
+    "InvitationSource",
+    "InvitationState",
     "LoginAttempt",
     "MailCategory",
     "MailPreference",
@@ -42,6 +60,8 @@ __all__ = [
     "UTCDateTime",
     "User",
     "Veto",
+    "event_organisers",
+    "event_tags",
     "ordered_pair",
     "organisation_search_text",
     "organisation_tags",

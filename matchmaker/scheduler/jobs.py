@@ -18,4 +18,10 @@ JOBS: list[Job] = [
     # Hourly, so that a scheduler that was down at the digest hour catches up (once a week).
     Job("weekly-digests", "matchmaker.services.digests:send_due_digests", every(hours=1),
         run_at_start=True, quiet=True),
+    # Reminders to those who said yes, and after an event: no-shows and the "who did you
+    # meet?" form. Dedupe keys make a second run (or a second scheduler) harmless.
+    Job("event-reminders", "matchmaker.services.event_invitations:send_due_reminders",
+        every(minutes=15), run_at_start=True, quiet=True),
+    Job("event-follow-up", "matchmaker.services.event_attendance:follow_up_past_events",
+        every(minutes=30), run_at_start=True, quiet=True),
 ]

@@ -1,0 +1,1 @@
+"""Events: afterworks, the congress and workshops; guest lists, invitations, the door."""
