@@ -2,6 +2,11 @@
 
 from matchmaker.models.accounts import LoginAttempt, Person, User
 from matchmaker.models.base import Base, UTCDateTime, utcnow
+from matchmaker.models.introductions import (
+    IntroductionBlock,
+    IntroductionEvent,
+    IntroductionRequest,
+)
 from matchmaker.models.mail_preferences import (
     DEFAULT_SUBSCRIBED,
     OPTIONAL_CATEGORIES,
@@ -15,6 +20,7 @@ from matchmaker.models.matching import (
     Veto,
     ordered_pair,
 )
+from matchmaker.models.notifications import Notification
 from matchmaker.models.organisations import Organisation, OrganisationFocusArea
 from matchmaker.models.outbox import MailCategory, OutboxMessage, OutboxStatus
 from matchmaker.models.search import organisation_search_text, person_search_text
@@ -28,9 +34,13 @@ __all__ = [
     "ConceptTerm",
     "Connection",
     "ConnectionVia",
+    "IntroductionBlock",
+    "IntroductionEvent",
+    "IntroductionRequest",
     "LoginAttempt",
     "MailCategory",
     "MailPreference",
+    "Notification",
     "Organisation",
     "OrganisationFocusArea",
     "OutboxMessage",
