@@ -18,4 +18,9 @@ JOBS: list[Job] = [
     # Hourly, so that a scheduler that was down at the digest hour catches up (once a week).
     Job("weekly-digests", "matchmaker.services.digests:send_due_digests", every(hours=1),
         run_at_start=True, quiet=True),
+    # Requests unanswered for a week get one reminder; after two weeks they expire.
+    Job("remind-introductions", "matchmaker.services.introductions:send_reminders",
+        every(hours=1), run_at_start=True, quiet=True),
+    Job("expire-introductions", "matchmaker.services.introductions:expire_stale",
+        every(hours=1), run_at_start=True, quiet=True),
 ]
