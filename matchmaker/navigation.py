@@ -37,21 +37,29 @@ MENU: list[MenuItem] = [
     MenuItem("main.index", _l("Home"), everyone),
     MenuItem("directory.index", _l("Directory"), members),
     MenuItem("profile.edit", _l("My profile"), members),
+    MenuItem("introductions.index", _l("My introductions"), members),
     MenuItem("account.index", _l("My account"), members),
     MenuItem("tags.index", _l("Tags"), organisers),
     MenuItem("users.index", _l("Users"), admins),
+    MenuItem("introductions.staff_index", _l("All introductions"), organisers),
     MenuItem("outbox.index", _l("Outbox"), organisers),
 ]
 
 
 def main_menu() -> list[dict]:
+    visible = [item for item in MENU if item.visible_to(current_user)]
+    exact = any(item.endpoint == request.endpoint for item in visible)
     items = []
-    for item in MENU:
-        if not item.visible_to(current_user):
-            continue
+    blueprint_marked = False
+    for item in visible:
         blueprint = item.endpoint.partition(".")[0]
-        active = request.endpoint == item.endpoint or (
-            blueprint != "main" and request.blueprint == blueprint
+        # Other pages of a feature highlight its first entry (a feature may have two).
+        active = item.endpoint == request.endpoint or (
+            not exact
+            and not blueprint_marked
+            and blueprint != "main"
+            and request.blueprint == blueprint
         )
+        blueprint_marked = blueprint_marked or (active and item.endpoint != request.endpoint)
         items.append({"url": url_for(item.endpoint), "label": item.label, "active": active})
     return items
