@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from babel.numbers import format_percent
 from flask import Flask, request
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, get_locale
 
 from matchmaker import domain
 from matchmaker.navigation import main_menu
@@ -42,7 +43,7 @@ def register(app: Flask) -> None:
         role_label=lambda code: label_of(domain.ROLE_LABELS, code),
         # Rounding first keeps the locale's own pattern ("12,5 %" in French, "12.5%" in English).
         percent=lambda value, digits=0: format_percent(
-            round(value, digits + 2), decimal_quantization=False
+            round(value, digits + 2), locale=get_locale(), decimal_quantization=False
         ),
         decimal=format_decimal,
     )
