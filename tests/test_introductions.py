@@ -13,6 +13,7 @@ from matchmaker.models import (
     IntroductionRequest,
     Notification,
     Suggestion,
+    User,
     ordered_pair,
 )
 from matchmaker.security import make_recipient_token
@@ -280,6 +281,7 @@ def test_a_member_makes_a_limited_number_of_requests_per_week(app, cast, client,
         data={"purpose": "advice", "message": MESSAGE},
     )
     assert blocked.status_code == 429
+    assert MESSAGE in blocked.get_data(as_text=True)  # what they typed is kept
     assert (
         db.session.scalar(
             select(IntroductionRequest).where(IntroductionRequest.recipient_id == cast.outsider.id)
@@ -659,3 +661,48 @@ def test_members_choose_introductions_through_the_staff_on_their_forms(cast, cli
     db.session.refresh(cast.lab)
     assert cast.researcher.introductions_via_staff and cast.lab.introductions_via_staff
     assert ask(cast.founder, cast.colleague).awaits_staff
+
+
+@pytest.mark.postgresql_only
+def test_two_simultaneous_accepts_make_one_introduction(app, cast, mailbox):
+    """Two tabs (or a click and the emailed link) at the same moment: one wins, the other is
+    told it is already accepted; one Connection, one email each."""
+    import threading
+
+    request = ask(cast.founder, cast.researcher)
+    take(mailbox)
+    # Plain values only: the threads must not touch the test's own session or its objects.
+    request_id, user_id, token = (
+        request.id,
+        cast.researcher.user_id,
+        introductions.answer_token(request),
+    )
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def accept_once(how: str):
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            start.wait(10)
+            try:
+                if how == "page":
+                    introductions.accept(request_id, by=user)
+                else:
+                    introductions.accept_by_link(token)
+                outcomes.append("accepted")
+            except Conflict:
+                outcomes.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=accept_once, args=(how,)) for how in ("page", "link")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+
+    assert sorted(outcomes) == ["accepted", "conflict"]
+    assert len(db.session.scalars(select(Connection)).all()) == 1
+    assert len(take(mailbox)) == 2
+    db.session.refresh(request)
+    assert steps(request) == ["requested", "accepted"]

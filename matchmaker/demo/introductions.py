@@ -22,14 +22,13 @@ from matchmaker.demo.steps import DemoContext, demo_step
 from matchmaker.domain import IntroductionPurpose, IntroductionStatus, IntroductionStep, Role
 from matchmaker.extensions import db
 from matchmaker.models import (
-    Connection,
     ConnectionVia,
     IntroductionEvent,
     IntroductionRequest,
     PartyKind,
     Person,
-    ordered_pair,
 )
+from matchmaker.services.connections import add_connection
 from matchmaker.services.notifications import notify
 from matchmaker.urls import site_path
 
@@ -170,18 +169,13 @@ def _pick_pairs(rng: random.Random, private: list[Person], public: list[Person],
 
 
 def _connect(kind: str, first: int, second: int, via: ConnectionVia, ref: int, at: datetime):
-    (a_kind, a_id), (b_kind, b_id) = ordered_pair((kind, first), (kind, second))
-    db.session.add(
-        Connection(
-            a_kind=a_kind,
-            a_id=a_id,
-            b_kind=b_kind,
-            b_id=b_id,
-            via=via.value,
-            source_ref=ref,
-            occurred_on=at.astimezone(PARIS).date(),
-            created_at=at,
-        )
+    add_connection(
+        (kind, first),
+        (kind, second),
+        via=via,
+        source_ref=ref,
+        occurred_on=at.astimezone(PARIS).date(),
+        created_at=at,
     )
 
 

@@ -26,6 +26,7 @@ from matchmaker.domain import (
     INTRODUCTION_STATUS_LABELS,
     INTRODUCTION_STEP_LABELS,
 )
+from matchmaker.errors import render_error
 from matchmaker.forms import show_error
 from matchmaker.introductions.forms import (
     ActionForm,
@@ -105,7 +106,11 @@ def new():
     if target.organisation is not None:
         form.person.choices = _member_choices(target)
     status = refusal.status if refusal is not None else 200
-    if refusal is None and form.validate_on_submit():
+    if refusal is not None and form.is_submitted():
+        # Refused meanwhile (a limit, an answer): say why above what they typed, kept as is.
+        show_error(form, refusal.message)
+        refusal = None
+    elif refusal is None and form.validate_on_submit():
         # Asking an organisation, the requester may name one of its members instead.
         chosen = form.person.data if target.organisation is not None else ""
         if chosen and chosen.isdigit():
@@ -407,9 +412,7 @@ def answer(token: str):
     try:
         link = introductions.read_answer_link(token)
     except IntroductionError as error:
-        return render_template("introductions/link_problem.html", message=error.message), (
-            error.status
-        )
+        return render_error(error.status, error.message)
     action = request.values.get("action", "")
     if request.method == "GET":
         return _render_answer(link, action)

@@ -50,7 +50,6 @@ from matchmaker.matching.model import TEXT_CHANNELS
 from matchmaker.matching.vocabulary import Vocabulary
 from matchmaker.models import (
     Concept,
-    Connection,
     ConnectionVia,
     IntroductionBlock,
     IntroductionEvent,
@@ -62,10 +61,10 @@ from matchmaker.models import (
     Person,
     Suggestion,
     User,
-    ordered_pair,
     utcnow,
 )
 from matchmaker.security import TokenError, make_recipient_token, read_recipient_token
+from matchmaker.services.connections import add_connection
 from matchmaker.services.notifications import notify
 from matchmaker.services.people import get_visible_person, visible_members, were_introduced
 from matchmaker.urls import absolute_url, site_path
@@ -638,12 +637,17 @@ def _deliver(request: IntroductionRequest, now: datetime, note: str = "") -> Non
         dedupe_key=f"introduction:{request.id}:request",
         context={**_mail_context(request, recipient), **_answer_links(request), "note": note},
     )
-    notify(
+    _tell(
         recipient,
         "introduction.received",
         _l("%(name)s would like to be introduced to you.", name=request.requester.full_name),
-        link=site_path("introductions.show", request_id=request.id),
+        request,
     )
+
+
+def _tell(person: Person, kind: str, text, request: IntroductionRequest):
+    """An in-app notification about this request, linking to it."""
+    return notify(person, kind, text, link=site_path("introductions.show", request_id=request.id))
 
 
 def _tell_staff(request: IntroductionRequest, template: str, text, note: str = "") -> None:
@@ -658,11 +662,11 @@ def _tell_staff(request: IntroductionRequest, template: str, text, note: str = "
             context={**_mail_context(request, user.person), "note": note},
         )
         if user.person is not None:
-            notify(
+            _tell(
                 user.person,
                 "introduction.staff",
                 text,
-                link=site_path("introductions.show", request_id=request.id),
+                request,
             )
 
 
@@ -799,20 +803,13 @@ def _introduce(request: IntroductionRequest, now: datetime) -> None:
     """They know each other now: one Connection, and no more suggestions of the pair."""
     requester, recipient = request.requester, request.recipient
     assert recipient is not None
-    (a_kind, a_id), (b_kind, b_id) = ordered_pair(
-        (PartyKind.PERSON.value, requester.id), (PartyKind.PERSON.value, recipient.id)
-    )
-    db.session.add(
-        Connection(
-            a_kind=a_kind,
-            a_id=a_id,
-            b_kind=b_kind,
-            b_id=b_id,
-            via=ConnectionVia.INTRODUCTION.value,
-            source_ref=request.id,
-            occurred_on=_paris_day(now),
-            created_at=now,
-        )
+    add_connection(
+        (PartyKind.PERSON.value, requester.id),
+        (PartyKind.PERSON.value, recipient.id),
+        via=ConnectionVia.INTRODUCTION,
+        source_ref=request.id,
+        occurred_on=_paris_day(now),
+        created_at=now,
     )
     db.session.execute(
         delete(Suggestion)
@@ -870,7 +867,7 @@ def _accept(request: IntroductionRequest, person: Person, actor: User, now: date
         _record(request, IntroductionStep.ACCEPTED, actor=actor, now=now)
         _introduce(request, now)
         _send_introduction(request)
-        notify(
+        _tell(
             request.requester,
             "introduction.accepted",
             _l(
@@ -878,7 +875,7 @@ def _accept(request: IntroductionRequest, person: Person, actor: User, now: date
                 "the request.",
                 name=person.full_name,
             ),
-            link=site_path("introductions.show", request_id=request.id),
+            request,
         )
         return request
 
@@ -948,11 +945,11 @@ def _decline(
                 "reason": reason if shared else "",
             },
         )
-        notify(
+        _tell(
             request.requester,
             "introduction.declined",
             _l("%(name)s declined your introduction request.", name=person.full_name),
-            link=site_path("introductions.show", request_id=request.id),
+            request,
         )
         return request
 
@@ -1035,14 +1032,14 @@ def _ask_staff(request: IntroductionRequest, person: Person, actor: User, now: d
             ),
             note,
         )
-        notify(
+        _tell(
             request.requester,
             "introduction.staff_asked",
             _l(
                 "%(name)s asked the cluster staff to join your introduction request.",
                 name=person.full_name,
             ),
-            link=site_path("introductions.show", request_id=request.id),
+            request,
         )
         return request
 
@@ -1074,14 +1071,14 @@ def withdraw(request_id: int, *, by, now: datetime | None = None) -> Introductio
         _move(request, STATUS.WITHDRAWN, only_if=_IS_OPEN, now=now, closed_at=now)
         _record(request, IntroductionStep.WITHDRAWN, actor=by, now=now)
         if request.recipient is not None and request.delivered_at is not None:
-            notify(
+            _tell(
                 request.recipient,
                 "introduction.withdrawn",
                 _l(
                     "%(name)s withdrew their introduction request.",
                     name=request.requester.full_name,
                 ),
-                link=site_path("introductions.show", request_id=request.id),
+                request,
             )
         return request
 
@@ -1117,11 +1114,11 @@ def mark_met(request_id: int, *, by, now: datetime | None = None) -> Introductio
         _record(request, IntroductionStep.MET, actor=by, now=now)
         other = _other_party(request, by.person)
         if other is not None:
-            notify(
+            _tell(
                 other,
                 "introduction.met",
                 _l("%(name)s noted that you met.", name=by.person.full_name),
-                link=site_path("introductions.show", request_id=request.id),
+                request,
             )
         return request
 
@@ -1157,11 +1154,11 @@ def mark_project_started(
         _connect_organisations(request, now)
         other = _other_party(request, by.person)
         if other is not None:
-            notify(
+            _tell(
                 other,
                 "introduction.project",
                 _l("%(name)s noted that a project started between you.", name=by.person.full_name),
-                link=site_path("introductions.show", request_id=request.id),
+                request,
             )
         return request
 
@@ -1176,20 +1173,13 @@ def _connect_organisations(request: IntroductionRequest, now: datetime) -> None:
     second = recipient.organisation_id if recipient is not None else None
     if first is None or second is None or first == second:
         return
-    (a_kind, a_id), (b_kind, b_id) = ordered_pair(
-        (PartyKind.ORGANISATION.value, first), (PartyKind.ORGANISATION.value, second)
-    )
-    db.session.add(
-        Connection(
-            a_kind=a_kind,
-            a_id=a_id,
-            b_kind=b_kind,
-            b_id=b_id,
-            via=ConnectionVia.COLLABORATION.value,
-            source_ref=request.id,
-            occurred_on=_paris_day(now),
-            created_at=now,
-        )
+    add_connection(
+        (PartyKind.ORGANISATION.value, first),
+        (PartyKind.ORGANISATION.value, second),
+        via=ConnectionVia.COLLABORATION,
+        source_ref=request.id,
+        occurred_on=_paris_day(now),
+        created_at=now,
     )
 
 
@@ -1250,14 +1240,14 @@ def forward(
         )
         _record(request, IntroductionStep.FORWARDED, actor=by, now=now, note=note)
         _deliver(request, now, note=note)
-        notify(
+        _tell(
             request.requester,
             "introduction.forwarded",
             _l(
                 "The cluster staff forwarded your introduction request to %(name)s.",
                 name=recipient.full_name,
             ),
-            link=site_path("introductions.show", request_id=request.id),
+            request,
         )
         return request
 
@@ -1302,14 +1292,14 @@ def decline_as_staff(
                 "reason": reason,
             },
         )
-        notify(
+        _tell(
             request.requester,
             "introduction.declined",
             _l(
                 "The cluster staff declined your introduction request to %(name)s.",
                 name=request.target_name,
             ),
-            link=site_path("introductions.show", request_id=request.id),
+            request,
         )
         return request
 
@@ -1410,14 +1400,14 @@ def _remind(request: IntroductionRequest, dedupe_key: str, *, by_staff: bool) ->
             "by_staff": by_staff,
         },
     )
-    notify(
+    _tell(
         recipient,
         "introduction.reminder",
         _l(
             "%(name)s is still waiting for your answer to their introduction request.",
             name=request.requester.full_name,
         ),
-        link=site_path("introductions.show", request_id=request.id),
+        request,
     )
 
 
@@ -1490,14 +1480,14 @@ def expire_stale(now: datetime | None = None) -> int:
                 dedupe_key=f"introduction:{request.id}:expired",
                 context=_mail_context(request, request.requester),
             )
-            notify(
+            _tell(
                 request.requester,
                 "introduction.expired",
                 _l(
                     "Your introduction request to %(name)s expired without an answer.",
                     name=request.target_name,
                 ),
-                link=site_path("introductions.show", request_id=request.id),
+                request,
             )
             expired += 1
         db.session.commit()
