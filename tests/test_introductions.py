@@ -5,6 +5,7 @@ and expiry, follow-up, authorisation, and the organisers' figures."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from matchmaker.extensions import db
@@ -25,7 +26,7 @@ from matchmaker.services.introductions import (
     LimitReached,
     NotFound,
 )
-from matchmaker.services.notifications import unread_count
+from matchmaker.services.notifications import latest, mark_read, notify, unread_count
 from matchmaker.services.people import can_see_contact_details
 from tests.support.factories import make_person
 from tests.support.introductions import MESSAGE, ask, make_cast
@@ -396,6 +397,12 @@ def test_brokered_requests_are_reviewed_by_the_staff_first(cast, mailbox, client
     assert "founder@vectalis.example.org" in text_body(copy)
     assert "researcher@lab.example.org" in text_body(copy)
 
+    own = ask(cast.organiser, cast.colleague)  # the lab is not brokered, but say it were
+    own.needs_review = True
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        introductions.forward(own.id, by=cast.organiser.user)  # another organiser must
+
 
 def test_the_staff_decline_a_brokered_request_with_a_reason(cast, mailbox):
     cast.lab.introductions_via_staff = True  # the whole organisation
@@ -632,6 +639,16 @@ def test_notifications_show_in_the_header_and_are_read_on_their_page(cast, clien
     assert "Florence Fondatrice souhaite vous rencontrer." in page
     assert "non lue" not in client.get("/").get_data(as_text=True)
     assert unread_count(cast.researcher) == 0
+
+
+def test_marking_read_leaves_what_arrived_after_the_page_was_shown(cast):
+    first = notify(cast.founder, "test", "One")
+    second = notify(cast.founder, "test", lazy_gettext("Notifications"))
+    db.session.commit()
+    assert second.text == "Notifications"  # written in the founder's language (English)
+    assert mark_read(cast.founder, up_to_id=first.id) == 1
+    assert unread_count(cast.founder) == 1
+    assert [n.text for n in latest(cast.founder)] == ["Notifications", "One"]
 
 
 def test_members_choose_introductions_through_the_staff_on_their_forms(cast, client, auth):

@@ -28,7 +28,7 @@ def index():
         abort(404)
     items = notifications.latest(person, current_app.config["NOTIFICATIONS_PAGE_SIZE"])
     unread = {item.id for item in items if item.read_at is None}
-    if unread:
-        # Shown now, so read: the page still highlights them as new this once.
-        notifications.mark_read(person, sorted(unread))
+    if items and notifications.unread_count(person):
+        # Shown now, so read (older ones beyond the page too): highlighted as new this once.
+        notifications.mark_read(person, up_to_id=max(item.id for item in items))
     return render_template("notifications/index.html", items=items, unread=unread)

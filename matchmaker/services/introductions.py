@@ -1204,6 +1204,8 @@ def forward(
     now = now or utcnow()
     request = get_request(request_id, by)
     _require_staff(by)
+    if by.person is not None and by.person.id == request.requester_id:
+        raise Forbidden(_("Another organiser must review your own request."))
     note = _tidy(note)
     if len(note) > NOTE_MAX:
         raise InvalidInput(_("At most %(max)d characters.", max=NOTE_MAX), field="note")

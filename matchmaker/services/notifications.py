@@ -64,16 +64,17 @@ def latest(person: Person, limit: int = 50) -> list[Notification]:
     )
 
 
-def mark_read(person: Person, ids: list[int] | None = None, *, now: datetime | None = None) -> int:
-    """Mark the person's unread notifications read (only ``ids`` when given); one commit."""
+def mark_read(person: Person, *, up_to_id: int | None = None, now: datetime | None = None) -> int:
+    """Mark the person's unread notifications read, those up to ``up_to_id`` when given (the
+    newest one they were shown: one that arrived meanwhile stays unread); one commit."""
     statement = (
         update(Notification)
         .where(Notification.person_id == person.id, Notification.read_at.is_(None))
         .values(read_at=now or utcnow())
         .execution_options(synchronize_session=False)
     )
-    if ids is not None:
-        statement = statement.where(Notification.id.in_(ids))
+    if up_to_id is not None:
+        statement = statement.where(Notification.id <= up_to_id)
     changed = db.session.execute(statement).rowcount or 0
     db.session.commit()
     return changed
