@@ -175,10 +175,6 @@ def _staff_users() -> list[User]:
     )
 
 
-def is_staff(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_organiser)
-
-
 def _requester_of(user) -> Person:
     if user is None or not getattr(user, "is_authenticated", False):
         raise Forbidden(_("Log in to request an introduction."))
@@ -1187,7 +1183,7 @@ def _connect_organisations(request: IntroductionRequest, now: datetime) -> None:
 
 
 def _require_staff(user) -> None:
-    if not is_staff(user):
+    if not getattr(user, "is_authenticated", False) or not user.is_organiser:
         raise Forbidden(_("Only the cluster staff can do this."))
 
 
@@ -1618,18 +1614,6 @@ def my_introductions(person: Person) -> MyIntroductions:
     return MyIntroductions(sent=list(sent), received=list(received))
 
 
-def pending_answers(person: Person) -> int:
-    """How many requests wait for this person's answer."""
-    return int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(IntroductionRequest)
-            .where(IntroductionRequest.recipient_id == person.id, _AWAITS_RECIPIENT)
-        )
-        or 0
-    )
-
-
 def next_action(request: IntroductionRequest, user) -> str:
     """What should happen next, said to ``user`` (a party or the staff)."""
     roles = roles_of(user, request)
@@ -1675,15 +1659,6 @@ class StaffFilters:
     older_than_days: int | None = None
     sector: str = ""
     focus_area: str = ""
-
-
-STAFF_STATUS_FILTERS = (
-    "open",
-    "awaits_staff",
-    "awaits_recipient",
-    *(s.value for s in STATUS),
-    "all",
-)
 
 
 def _filtered(statement, sector: str, focus_area: str):
