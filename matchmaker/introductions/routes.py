@@ -190,7 +190,8 @@ def _render_request(intro, status: int = 200, **forms):
     user = _user()
     roles = introductions.roles_of(user, intro)
     forward_form = forms.get("forward_form") or ForwardForm(formdata=None)
-    forward_form.recipient.choices = _forward_choices(intro)
+    if "staff" in roles and intro.awaits_staff:
+        forward_form.recipient.choices = _forward_choices(intro)
     people = [p for p in (intro.requester, intro.recipient) if p is not None]
     return (
         render_template(
