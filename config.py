@@ -99,6 +99,20 @@ class BaseConfig:
     SCHEDULER_MISFIRE_GRACE_SECONDS = env_int("SCHEDULER_MISFIRE_GRACE_SECONDS", 60)
     OUTBOX_PAGE_SIZE = 50
 
+    # Introductions: requests a member may make in 7 days; how long after a decline the same
+    # person cannot be asked again; when an unanswered request expires and is recalled; how
+    # often organisers may nudge a recipient; how long emailed answer links work.
+    INTRODUCTIONS_PER_WEEK = env_int("INTRODUCTIONS_PER_WEEK", 5)
+    INTRODUCTIONS_REPEAT_AFTER_DECLINE_MONTHS = env_int(
+        "INTRODUCTIONS_REPEAT_AFTER_DECLINE_MONTHS", 6
+    )
+    INTRODUCTIONS_EXPIRY_DAYS = env_int("INTRODUCTIONS_EXPIRY_DAYS", 14)
+    INTRODUCTIONS_REMINDER_DAYS = env_int("INTRODUCTIONS_REMINDER_DAYS", 7)
+    INTRODUCTIONS_NUDGE_INTERVAL_DAYS = env_int("INTRODUCTIONS_NUDGE_INTERVAL_DAYS", 3)
+    INTRODUCTIONS_LINK_MAX_AGE_DAYS = env_int("INTRODUCTIONS_LINK_MAX_AGE_DAYS", 60)
+    INTRODUCTIONS_PAGE_SIZE = 40
+    NOTIFICATIONS_PAGE_SIZE = 50
+
     DIRECTORY_PAGE_SIZE = 20
     USERS_PAGE_SIZE = 25
 

@@ -80,7 +80,9 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.directory.routes import bp as directory_bp
     from matchmaker.events.routes import bp as events_bp
+    from matchmaker.introductions.routes import bp as introductions_bp
     from matchmaker.main.routes import bp as main_bp
+    from matchmaker.notifications.routes import bp as notifications_bp
     from matchmaker.organisations.routes import bp as organisations_bp
     from matchmaker.outbox.routes import bp as outbox_bp
     from matchmaker.people.routes import bp as people_bp
@@ -102,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
         tags_bp,
         events_bp,
         outbox_bp,
+        introductions_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)
 

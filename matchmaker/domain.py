@@ -158,3 +158,106 @@ VISIBILITY_LABELS = {
 }
 
 LANGUAGE_LABELS = {"fr": "Français", "en": "English"}
+
+
+class IntroductionPurpose(StrEnum):
+    COLLABORATIVE_PROJECT = "collaborative_project"
+    SERVICE_ACCESS = "service_access"
+    LICENSING = "licensing"
+    RECRUITMENT = "recruitment"
+    ADVICE = "advice"
+    OTHER = "other"
+
+
+INTRODUCTION_PURPOSE_LABELS = {
+    IntroductionPurpose.COLLABORATIVE_PROJECT: _l("A collaborative project"),
+    IntroductionPurpose.SERVICE_ACCESS: _l("Access to a service or a platform"),
+    IntroductionPurpose.LICENSING: _l("Licensing a technology"),
+    IntroductionPurpose.RECRUITMENT: _l("Recruitment"),
+    IntroductionPurpose.ADVICE: _l("Advice"),
+    IntroductionPurpose.OTHER: _l("Something else"),
+}
+
+
+class IntroductionStatus(StrEnum):
+    REQUESTED = "requested"  # waiting for the recipient, or for the staff when brokered
+    FORWARDED = "forwarded"  # the staff passed it on; waiting for the recipient
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    MET = "met"
+    PROJECT_STARTED = "project_started"
+
+
+OPEN_INTRODUCTION_STATUSES = (IntroductionStatus.REQUESTED, IntroductionStatus.FORWARDED)
+# The two people were introduced: contact details are shared from here on.
+INTRODUCED_STATUSES = (
+    IntroductionStatus.ACCEPTED,
+    IntroductionStatus.MET,
+    IntroductionStatus.PROJECT_STARTED,
+)
+
+INTRODUCTION_STATUS_LABELS = {
+    IntroductionStatus.REQUESTED: _l("Requested"),
+    IntroductionStatus.FORWARDED: _l("Forwarded by the staff"),
+    IntroductionStatus.ACCEPTED: _l("Accepted"),
+    IntroductionStatus.DECLINED: _l("Declined"),
+    IntroductionStatus.EXPIRED: _l("Expired"),
+    IntroductionStatus.WITHDRAWN: _l("Withdrawn"),
+    IntroductionStatus.MET: _l("Met"),
+    IntroductionStatus.PROJECT_STARTED: _l("Project started"),
+}
+
+
+class IntroductionStep(StrEnum):
+    """What a line of a request's history records (statuses, and what happened in between)."""
+
+    REQUESTED = "requested"
+    FORWARDED = "forwarded"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    MET = "met"
+    PROJECT_STARTED = "project_started"
+    REMINDED = "reminded"
+    NUDGED = "nudged"
+    ORGANISER_ASKED = "organiser_asked"
+    ORGANISER_JOINED = "organiser_joined"
+
+
+INTRODUCTION_STEP_LABELS = {
+    IntroductionStep.REQUESTED: _l("Introduction requested"),
+    IntroductionStep.FORWARDED: _l("Forwarded by the staff"),
+    IntroductionStep.ACCEPTED: _l("Accepted"),
+    IntroductionStep.DECLINED: _l("Declined"),
+    IntroductionStep.EXPIRED: _l("Expired without an answer"),
+    IntroductionStep.WITHDRAWN: _l("Withdrawn by the requester"),
+    IntroductionStep.MET: _l("They met"),
+    IntroductionStep.PROJECT_STARTED: _l("A project started"),
+    IntroductionStep.REMINDED: _l("Reminder sent"),
+    IntroductionStep.NUDGED: _l("Reminded by the staff"),
+    IntroductionStep.ORGANISER_ASKED: _l("An organiser was asked to join"),
+    IntroductionStep.ORGANISER_JOINED: _l("An organiser joined"),
+}
+
+# The next step suggested in the introduction email, by purpose.
+INTRODUCTION_NEXT_STEPS = {
+    IntroductionPurpose.COLLABORATIVE_PROJECT: _l(
+        "Suggest a 30-minute video call to sketch the project together: each side brings one "
+        "question the other can answer."
+    ),
+    IntroductionPurpose.SERVICE_ACCESS: _l(
+        "Describe your samples or your need in a few lines and ask for a visit or a quote."
+    ),
+    IntroductionPurpose.LICENSING: _l(
+        "Agree on a confidentiality agreement first, then share a non-confidential summary of "
+        "the technology."
+    ),
+    IntroductionPurpose.RECRUITMENT: _l(
+        "Share the job description or the profile you look for, and agree on a call."
+    ),
+    IntroductionPurpose.ADVICE: _l("Send two or three precise questions and propose a short call."),
+    IntroductionPurpose.OTHER: _l("Reply to this email to introduce yourself and propose a call."),
+}

@@ -38,6 +38,7 @@ MENU: list[MenuItem] = [
     MenuItem("main.index", _l("Home"), everyone),
     MenuItem("directory.index", _l("Directory"), members),
     MenuItem("events.index", _l("Events"), members),
+    MenuItem("introductions.index", _l("Introductions"), members),
     MenuItem("main.organiser_tools", _l("Organisers"), organisers),
 ]
 
@@ -66,6 +67,11 @@ ORGANISER_TOOLS: list[Tool] = [
     ),
     Tool(
         "outbox.index", _l("Outbox"), _l("Mail waiting to be sent or that failed: retry or cancel.")
+    ),
+    Tool(
+        "introductions.staff_index",
+        _l("All introductions"),
+        _l("Every request, brokered ones to review, stale ones to nudge, acceptance figures."),
     ),
     Tool("users.index", _l("Users"), _l("Accounts and roles: promote organisers."), admins),
 ]

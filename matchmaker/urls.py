@@ -19,6 +19,13 @@ def absolute_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def site_path(endpoint: str, **values) -> str:
+    """The path (and query) of a page of this site, inside or outside a request: for links
+    stored in the database and shown later on a page."""
+    parts = urlsplit(absolute_url(endpoint, **values))
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def safe_next_url(target: str | None, fallback: str) -> str:
     """Only same-site paths are followed after login or a language switch."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:

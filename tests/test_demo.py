@@ -2,7 +2,7 @@
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +12,16 @@ from matchmaker.demo.generator import generate_cluster
 from matchmaker.demo.vocabulary import REAL_NAMES_TO_AVOID
 from matchmaker.domain import Region, Sector, cluster_region
 from matchmaker.extensions import db
-from matchmaker.models import Organisation, Person, Tag, User
+from matchmaker.models import (
+    Connection,
+    IntroductionRequest,
+    Organisation,
+    Person,
+    Tag,
+    User,
+    utcnow,
+)
+from matchmaker.services.introductions import introduction_figures
 from matchmaker.services.people import parse_orcid
 from matchmaker.text import fold
 
@@ -109,7 +118,7 @@ def test_offers_and_needs_are_described_and_orcid_ids_are_valid(plan):
 def counts() -> dict:
     return {
         model.__name__: db.session.scalar(select(func.count()).select_from(model))
-        for model in (Organisation, Person, User, Tag)
+        for model in (Organisation, Person, User, Tag, IntroductionRequest, Connection)
     }
 
 
@@ -124,6 +133,7 @@ def test_demo_load_twice_adds_nothing_the_second_time_and_prints_working_logins(
     assert result.exit_code == 0, result.output
     first = counts()
     assert first["Organisation"] >= 210 and first["Person"] == 400 and first["User"] == 400
+    assert first["IntroductionRequest"] >= 140
     logins = printed_logins(result.output)
     assert set(logins) == {
         generator.ORGANISER_EMAIL,
@@ -157,6 +167,23 @@ def test_demo_load_twice_adds_nothing_the_second_time_and_prints_working_logins(
         as_text=True
     )
     assert "Erdrecell Therapeutics" in body
+    # 18 months of introductions with every outcome, so the organisers' figures mean something.
+    statuses = Counter(db.session.scalars(select(IntroductionRequest.status)))
+    assert set(statuses) >= {
+        "requested",
+        "forwarded",
+        "accepted",
+        "declined",
+        "expired",
+        "met",
+        "project_started",
+    }
+    oldest = db.session.scalar(select(func.min(IntroductionRequest.created_at)))
+    assert (utcnow() - oldest).days > 365
+    figures = introduction_figures()
+    assert 0.4 < figures.acceptance_rate < 0.8
+    assert timedelta(hours=2) < figures.median_time_to_answer < timedelta(days=7)
+    assert figures.met > 10 and figures.projects > 3 and figures.open >= 5
     pet = db.session.scalar(select(Tag).where(Tag.normalised == "pet imaging"))
     aliases = db.session.scalars(select(Tag).where(Tag.merged_into_id == pet.id)).all()
     assert {alias.normalised for alias in aliases} == {"imagerie tep", "pet"}

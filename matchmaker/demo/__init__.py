@@ -30,7 +30,11 @@ from matchmaker.demo.steps import (
 from matchmaker.extensions import db
 from matchmaker.models import Organisation
 
-STEP_MODULES = ("matchmaker.demo.cluster", "matchmaker.demo.events")
+STEP_MODULES = (
+    "matchmaker.demo.cluster",
+    "matchmaker.demo.events",
+    "matchmaker.demo.introductions",
+)
 
 __all__ = [
     "DEFAULT_SEED",

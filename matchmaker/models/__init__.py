@@ -13,6 +13,11 @@ from matchmaker.models.events import (
     event_organisers,
     event_tags,
 )
+from matchmaker.models.introductions import (
+    IntroductionBlock,
+    IntroductionEvent,
+    IntroductionRequest,
+)
 from matchmaker.models.mail_preferences import (
     DEFAULT_SUBSCRIBED,
     OPTIONAL_CATEGORIES,
@@ -26,6 +31,7 @@ from matchmaker.models.matching import (
     Veto,
     ordered_pair,
 )
+from matchmaker.models.notifications import Notification
 from matchmaker.models.organisations import Organisation, OrganisationFocusArea
 from matchmaker.models.outbox import MailCategory, OutboxMessage, OutboxStatus
 from matchmaker.models.search import organisation_search_text, person_search_text
@@ -43,12 +49,16 @@ __all__ = [
     "Event",
     "EventFeedback",
     "EventKind",
+    "IntroductionBlock",
+    "IntroductionEvent",
+    "IntroductionRequest",
     "Invitation",
     "InvitationSource",
     "InvitationState",
     "LoginAttempt",
     "MailCategory",
     "MailPreference",
+    "Notification",
     "Organisation",
     "OrganisationFocusArea",
     "OutboxMessage",

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchmaker.domain import Role, Visibility
@@ -74,6 +74,10 @@ class Person(Base):
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.MEMBERS.value)
     consent_matching: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Introduction requests to this person go to the cluster staff first, who forward or decline.
+    introductions_via_staff: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     # Folded name, position, texts, tags and organisation, kept up to date on every flush.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, case
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, case, false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,6 +34,10 @@ class Organisation(Base):
     founded_year: Mapped[int | None] = mapped_column(Integer)
     cluster_startup: Mapped[bool] = mapped_column(Boolean, default=False)
     startup_created_on: Mapped[date | None] = mapped_column(Date)
+    # Introduction requests to the organisation or its members go to the cluster staff first.
+    introductions_via_staff: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     # Folded name, city, texts and tags, kept up to date on every flush (models/search.py).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

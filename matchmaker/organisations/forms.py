@@ -56,6 +56,13 @@ class OrganisationForm(FlaskForm):
         validators=[Optional()],
         render_kw={"inputmode": "numeric"},
     )
+    introductions_via_staff = BooleanField(
+        _l("Introductions through the cluster staff only"),
+        description=_l(
+            "Requests to meet the organisation or its members are read by the cluster staff "
+            "first, who pass them on or decline them."
+        ),
+    )
     cluster_startup = BooleanField(_l("Startup created with the cluster's support"))
     startup_created_on = DateField(
         _l("Date the startup was created"),

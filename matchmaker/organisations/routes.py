@@ -10,7 +10,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Organisation
 from matchmaker.organisations.forms import OrganisationForm
 from matchmaker.permissions import organiser_required
-from matchmaker.services import organisations
+from matchmaker.services import introductions, organisations
 from matchmaker.services.people import visible_members
 from matchmaker.services.tags import format_tag_labels
 
@@ -33,6 +33,9 @@ def show(organisation_id: int):
         organisation=organisation,
         members=visible_members(organisation, current_user),
         can_edit=organisations.can_edit_organisation(current_user, organisation),
+        introduction=introductions.request_option(
+            current_user, introductions.Target(organisation=organisation)
+        ),
     )
 
 
@@ -51,6 +54,7 @@ def _data_from(form: OrganisationForm) -> organisations.OrganisationData:
         founded_year=form.founded_year.data,
         cluster_startup=form.cluster_startup.data,
         startup_created_on=form.startup_created_on.data,
+        introductions_via_staff=form.introductions_via_staff.data,
     )
 
 

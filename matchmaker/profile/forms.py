@@ -101,6 +101,13 @@ class ProfileForm(FlaskForm):
     visibility = RadioField(
         _l("Who may see my profile"), choices=select_choices(VISIBILITY_LABELS), default="members"
     )
+    introductions_via_staff = BooleanField(
+        _l("Introductions through the cluster staff only"),
+        description=_l(
+            "Requests to meet you are read by the cluster staff first, who pass them on or "
+            "decline them."
+        ),
+    )
     consent_matching = BooleanField(
         _l("Suggest me to other members and invite me to meetings"),
         description=_l(

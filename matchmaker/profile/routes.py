@@ -41,6 +41,7 @@ def edit():
             language=form.language.data,
             visibility=form.visibility.data,
             consent_matching=form.consent_matching.data,
+            introductions_via_staff=form.introductions_via_staff.data,
         )
         try:
             saved = people.save_profile(current_user, data)

@@ -24,4 +24,9 @@ JOBS: list[Job] = [
         every(minutes=15), run_at_start=True, quiet=True),
     Job("event-follow-up", "matchmaker.services.event_attendance:follow_up_past_events",
         every(minutes=30), run_at_start=True, quiet=True),
+    # Requests unanswered for a week get one reminder; after two weeks they expire.
+    Job("remind-introductions", "matchmaker.services.introductions:send_reminders",
+        every(hours=1), run_at_start=True, quiet=True),
+    Job("expire-introductions", "matchmaker.services.introductions:expire_stale",
+        every(hours=1), run_at_start=True, quiet=True),
 ]

@@ -75,6 +75,7 @@ class OrganisationData:
     founded_year: int | None = None
     cluster_startup: bool = False
     startup_created_on: date | None = None
+    introductions_via_staff: bool = False
 
 
 class OrganisationError(ValueError):
@@ -155,6 +156,7 @@ def _apply(organisation: Organisation, data: OrganisationData) -> None:
     organisation.founded_year = data.founded_year
     organisation.cluster_startup = bool(data.cluster_startup)
     organisation.startup_created_on = data.startup_created_on if data.cluster_startup else None
+    organisation.introductions_via_staff = bool(data.introductions_via_staff)
     organisation.tags = resolve_tags(data.tag_labels)
 
 

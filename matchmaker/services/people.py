@@ -186,6 +186,7 @@ class ProfileData:
     language: str = "fr"
     visibility: str = Visibility.MEMBERS.value
     consent_matching: bool = False
+    introductions_via_staff: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,7 @@ def save_profile(user: User, data: ProfileData) -> ProfileSaved:
         person.language = data.language
         person.visibility = data.visibility
         person.consent_matching = bool(data.consent_matching)
+        person.introductions_via_staff = bool(data.introductions_via_staff)
         if person.consent_matching and not had_consent:
             person.consent_given_at = utcnow()
         elif not person.consent_matching:

@@ -1,0 +1,1 @@
+"""Introductions: requesting, answering (also from emailed links), brokering and following up."""
