@@ -79,9 +79,11 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.account.routes import bp as account_bp
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.directory.routes import bp as directory_bp
+    from matchmaker.imports.routes import bp as imports_bp
     from matchmaker.main.routes import bp as main_bp
     from matchmaker.organisations.routes import bp as organisations_bp
     from matchmaker.outbox.routes import bp as outbox_bp
+    from matchmaker.pairings.routes import bp as pairings_bp
     from matchmaker.people.routes import bp as people_bp
     from matchmaker.preferences.routes import bp as preferences_bp
     from matchmaker.profile.routes import bp as profile_bp
@@ -100,6 +102,8 @@ def register_blueprints(app: Flask) -> None:
         profile_bp,
         tags_bp,
         outbox_bp,
+        pairings_bp,
+        imports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -39,6 +39,8 @@ MENU: list[MenuItem] = [
     MenuItem("profile.edit", _l("My profile"), members),
     MenuItem("account.index", _l("My account"), members),
     MenuItem("tags.index", _l("Tags"), organisers),
+    MenuItem("pairings.index", _l("Matching"), organisers),
+    MenuItem("imports.upload", _l("Import"), organisers),
     MenuItem("users.index", _l("Users"), admins),
     MenuItem("outbox.index", _l("Outbox"), organisers),
 ]

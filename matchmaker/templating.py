@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_decimal, format_percent, get_locale
 
 from matchmaker import domain
@@ -19,6 +19,14 @@ def label_of(labels: dict, code: str | None) -> str:
     return code
 
 
+def introduction_url(**party: int) -> str | None:
+    """The link to request an introduction (``person=`` or ``organisation=`` an id), or None
+    while the introductions feature is not installed: the buttons appear when it lands."""
+    if "introductions.new" not in current_app.view_functions:
+        return None
+    return url_for("introductions.new", **party)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
@@ -26,6 +34,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         domain=domain,
         main_menu=main_menu,
+        introduction_url=introduction_url,
         label_of=label_of,
         KIND_LABELS=domain.KIND_LABELS,
         SECTOR_LABELS=domain.SECTOR_LABELS,

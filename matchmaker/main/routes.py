@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from matchmaker.i18n import SESSION_LOCALE_KEY
 from matchmaker.services.accounts import set_preferred_language
+from matchmaker.services.suggestions import home_suggestions
 from matchmaker.urls import safe_next_url
 
 bp = Blueprint("main", __name__)
@@ -23,7 +24,8 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("main/index.html")
+    suggested = home_suggestions(current_user) if current_user.is_authenticated else None
+    return render_template("main/index.html", suggested=suggested)
 
 
 @bp.post("/language")
