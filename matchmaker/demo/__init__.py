@@ -30,7 +30,7 @@ from matchmaker.demo.steps import (
 from matchmaker.extensions import db
 from matchmaker.models import Organisation
 
-STEP_MODULES = ("matchmaker.demo.cluster",)
+STEP_MODULES = ("matchmaker.demo.cluster", "matchmaker.demo.collaborations")
 
 __all__ = [
     "DEFAULT_SEED",
