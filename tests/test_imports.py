@@ -55,6 +55,8 @@ def test_an_import_creates_organisations_with_tags_focus_areas_and_codes(app):
     assert lab.description == "Radiochimie, radiomarquage."
     assert [tag.label for tag in lab.tags] == ["cyclotron", "radiochimie"]
     assert lab.focus_areas == ["radiopharmaceuticals"]
+    # The directory's search finds them at once, by their description and tags.
+    assert " radiomarquage " in lab.search_text and " cyclotron " in lab.search_text
     startup = by_external_id("co-1")
     assert startup.kind == "startup" and startup.region == "bretagne" and startup.website is None
     # Both are queued for the matching refresh.

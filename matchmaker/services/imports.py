@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import force_locale, ngettext
@@ -55,9 +56,12 @@ from matchmaker.models import (
     Connection,
     ConnectionVia,
     Organisation,
+    OrganisationFocusArea,
     PartyKind,
     Tag,
     ordered_pair,
+    organisation_search_text,
+    organisation_tags,
     utcnow,
 )
 from matchmaker.services.matching_changes import mark_changed
@@ -663,11 +667,7 @@ def _apply_organisation(organisation: Organisation, values: dict, tag_map: dict[
                 values[column] if column != "website" else values[column] or None,
             )
     if "tags" in values:
-        tags: dict[int, Tag] = {}
-        for label in values["tags"]:
-            tag = tag_map[normalise_tag(label)]
-            tags.setdefault(tag.id, tag)
-        organisation.tags = list(tags.values())
+        organisation.tags = _tags_of(values, tag_map)
     if "focus_areas" in values:
         organisation.focus_areas = list(values["focus_areas"])
 
@@ -690,28 +690,19 @@ def import_organisations(
     try:
         to_write = [row for row in report.planned if row.action != "unchanged"]
         tag_map = resolve_tag_map(label for row in to_write for label in row.values.get("tags", ()))
-        targets = {
-            o.id: o
-            for o in _existing_organisations(
-                [row.values["external_id"] for row in to_write]
-            ).values()
-        }
-        for row in to_write:
-            if row.target_id is not None and row.target_id not in targets:
-                targets[row.target_id] = db.session.get(Organisation, row.target_id)
-        written: list[Organisation] = []
+        created = [row for row in to_write if row.action == "create"]
+        updated = [row for row in to_write if row.action == "update"]
         label = _("Importing")
-        for done, row in enumerate(to_write, start=1):
-            if row.action == "create":
-                organisation = Organisation(name=row.values["name"])
-                db.session.add(organisation)
-            else:
-                organisation = targets[row.target_id]
+        ids = _insert_organisations(created, tag_map)
+        _report_progress(progress, label, len(created), len(to_write))
+        targets = {o.id: o for o in _organisations_by_id([row.target_id for row in updated])}
+        for done, row in enumerate(updated, start=len(created) + 1):
+            organisation = targets[row.target_id]
             _apply_organisation(organisation, row.values, tag_map)
-            written.append(organisation)
+            ids.append(organisation.id)
             _report_progress(progress, label, done, len(to_write))
         db.session.flush()
-        mark_changed(PartyKind.ORGANISATION.value, [o.id for o in written])
+        mark_changed(PartyKind.ORGANISATION.value, ids)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -719,6 +710,75 @@ def import_organisations(
     report.applied = True
     report.seconds += time.monotonic() - started
     return report
+
+
+def _organisations_by_id(ids: list[int]) -> list[Organisation]:
+    found = []
+    for start in range(0, len(ids), 500):
+        found += db.session.scalars(
+            select(Organisation)
+            .where(Organisation.id.in_(ids[start : start + 500]))
+            .options(selectinload(Organisation.tags), selectinload(Organisation.focus_area_links))
+        )
+    return found
+
+
+def _tags_of(values: dict, tag_map: dict[str, Tag]) -> list[Tag]:
+    tags: dict[int, Tag] = {}
+    for label in values.get("tags", ()):
+        tag = tag_map[normalise_tag(label)]
+        tags.setdefault(tag.id, tag)
+    return list(tags.values())
+
+
+def _insert_organisations(rows: list[PlannedRow], tag_map: dict[str, Tag]) -> list[int]:
+    """New organisations in bulk (thousands in seconds), with their tags and focus areas."""
+    if not rows:
+        return []
+    now = utcnow()
+    records, tags_of = [], []
+    for row in rows:
+        values = row.values
+        tags = _tags_of(values, tag_map)
+        record = {
+            "external_id": values["external_id"],
+            "name": values["name"],
+            "kind": values["kind"],
+            "region": values.get("region") or Region.OTHER.value,
+            "city": values.get("city") or "",
+            "website": values.get("website") or None,
+            "description": values.get("description") or "",
+            "offer": values.get("offer") or "",
+            "looking_for": values.get("looking_for") or "",
+            "cluster_startup": False,
+            "created_at": now,
+            "updated_at": now,
+        }
+        # What the search listener would compute on a flush (the directory finds them at once).
+        record["search_text"] = organisation_search_text(SimpleNamespace(**record, tags=tags))
+        records.append(record)
+        tags_of.append(tags)
+    ids = list(
+        db.session.scalars(
+            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
+            records,
+        )
+    )
+    tag_links = [
+        {"organisation_id": organisation_id, "tag_id": tag.id}
+        for organisation_id, tags in zip(ids, tags_of, strict=True)
+        for tag in tags
+    ]
+    focus_links = [
+        {"organisation_id": organisation_id, "focus_area": area}
+        for organisation_id, row in zip(ids, rows, strict=True)
+        for area in row.values.get("focus_areas", ())
+    ]
+    for start in range(0, len(tag_links), 5000):
+        db.session.execute(insert(organisation_tags), tag_links[start : start + 5000])
+    for start in range(0, len(focus_links), 5000):
+        db.session.execute(insert(OrganisationFocusArea), focus_links[start : start + 5000])
+    return ids
 
 
 # -- collaborations -----------------------------------------------------------------------------
