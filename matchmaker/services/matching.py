@@ -522,31 +522,33 @@ def rebuild(trigger: str = "command", progress: Progress = None) -> MatchingRun:
             if done % 50 == 0 or done == len(keys):
                 explain(done, len(keys))
         path = _index_path(run_id)
-        _loaded.save(path, index)
+        # A refresh running in this process finishes first; its parties are redone after.
+        with _loaded.lock:
+            _loaded.save(path, index)
 
-        report = _report(progress, _("Storing"))
-        report(0, 1)
-        first_seen = _first_seen(Suggestion.id.is_not(None))
-        db.session.execute(delete(Suggestion))
-        _insert_rows(rows, first_seen)
-        # Changes the snapshot saw are done; later ones are refreshed against this index.
-        db.session.execute(delete(MatchingChange).where(MatchingChange.queued_at <= started_at))
-        db.session.execute(update(MatchingChange).values(refreshed_at=None))
-        db.session.execute(
-            delete(MatchingSetting).where(
-                MatchingSetting.key == REBUILD_REQUEST_KEY,
-                MatchingSetting.updated_at <= started_at,
+            report = _report(progress, _("Storing"))
+            report(0, 1)
+            first_seen = _first_seen(Suggestion.id.is_not(None))
+            db.session.execute(delete(Suggestion))
+            _insert_rows(rows, first_seen)
+            # Changes the snapshot saw are done; later ones are refreshed against this index.
+            db.session.execute(delete(MatchingChange).where(MatchingChange.queued_at <= started_at))
+            db.session.execute(update(MatchingChange).values(refreshed_at=None))
+            db.session.execute(
+                delete(MatchingSetting).where(
+                    MatchingSetting.key == REBUILD_REQUEST_KEY,
+                    MatchingSetting.updated_at <= started_at,
+                )
             )
-        )
-        run = db.session.get(MatchingRun, run_id)
-        run.status = MatchingRunStatus.SUCCEEDED.value
-        run.finished_at = utcnow()
-        run.duration_seconds = round(time.monotonic() - clock, 3)
-        run.organisations = len(snapshot.organisation_profiles)
-        run.people = len(snapshot.person_profiles)
-        run.collaborations = len(snapshot.history)
-        run.suggestions = len(rows)
-        db.session.commit()
+            run = db.session.get(MatchingRun, run_id)
+            run.status = MatchingRunStatus.SUCCEEDED.value
+            run.finished_at = utcnow()
+            run.duration_seconds = round(time.monotonic() - clock, 3)
+            run.organisations = len(snapshot.organisation_profiles)
+            run.people = len(snapshot.person_profiles)
+            run.collaborations = len(snapshot.history)
+            run.suggestions = len(rows)
+            db.session.commit()
         report(1, 1)
     except Exception as error:
         db.session.rollback()
@@ -792,8 +794,9 @@ def refresh_pending(limit: int | None = None) -> RefreshReport:
             # The in-memory index may hold half the changes: reload it from disk next time.
             _loaded.index = None
             raise
+        # Saved for the other processes unless a rebuild replaced the index meanwhile.
         run = latest_run()
-        if run is not None and _loaded.path == _index_path(run.id):
+        if run is not None and _loaded.index is index and _loaded.path == _index_path(run.id):
             _loaded.save(_index_path(run.id), index)
         return report
 
