@@ -21,6 +21,7 @@ from matchmaker.models import (
     organisation_tags,
     person_tags,
 )
+from matchmaker.paging import PageLinks
 from matchmaker.services.people import visible_people_query
 from matchmaker.text import search_words
 
@@ -105,7 +106,7 @@ def count(query: Select) -> int:
 
 
 @dataclass
-class DirectoryPage:
+class DirectoryPage(PageLinks):
     """One page of results of one kind, with both kinds' totals for the tabs."""
 
     show: str  # "organisations" or "people"
@@ -115,30 +116,6 @@ class DirectoryPage:
     per_page: int
     organisations_total: int
     people_total: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    def page_numbers(self, around: int = 2) -> list[int | None]:
-        """Page numbers to link, with None where a run of pages is left out."""
-        shown = sorted(
-            {
-                1,
-                self.pages,
-                *range(max(1, self.page - around), min(self.pages, self.page + around) + 1),
-            }
-        )
-        numbers: list[int | None] = []
-        for number in shown:
-            if numbers and number - numbers[-1] > 1:  # type: ignore[operator]
-                numbers.append(None)
-            numbers.append(number)
-        return numbers
 
 
 def search(

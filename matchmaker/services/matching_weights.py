@@ -24,14 +24,19 @@ WEIGHTS_KEY = "weights"
 SHARES = frozenset({"inherit"})
 MAXIMUM = 10.0
 
-# What each weight does, for the settings page (weights the library adds later show their name).
-WEIGHT_LABELS = {
+# What a channel means to a member reading their own suggestions ("you" = the reader): the
+# reasons say it, and the settings page names the channel's weight with it.
+CHANNEL_PHRASES = {
     "expertise": _l("Shared expertise"),
     "offer_to_need": _l("Their offer matches what you look for"),
     "need_to_offer": _l("They look for what you offer"),
     "similar_partners": _l("Close to the partners you worked with"),
     "peer_partners": _l("Their past partners are close to you"),
     "network": _l("Worked with organisations that share partners with you"),
+}
+# What each weight does, for the settings page (weights the library adds later show their name).
+WEIGHT_LABELS = {
+    **CHANNEL_PHRASES,
     "track_record": _l("Track record of collaborations"),
     "tags": _l("Tags, compared with free text"),
     "focus_areas": _l("Focus areas, compared with free text"),

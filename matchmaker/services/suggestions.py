@@ -35,6 +35,7 @@ from matchmaker.models import (
     ordered_pair,
     utcnow,
 )
+from matchmaker.paging import PageLinks
 from matchmaker.services.concepts import concept_labels
 from matchmaker.services.matching import (
     ORGANISATION,
@@ -45,6 +46,7 @@ from matchmaker.services.matching import (
     parse_party_key,
 )
 from matchmaker.services.matching_changes import mark_changed
+from matchmaker.services.matching_weights import CHANNEL_PHRASES
 from matchmaker.services.people import visible_people_clause
 
 REASON_ITEMS = 3
@@ -52,17 +54,9 @@ REASON_LINES = 3
 VETO_REASON_MAX = 1000
 EXPORT_MAX_ROWS = 50_000
 
-# What a channel means to the person reading their own suggestions ("you" = the reader).
-VIEWER_PHRASES = {
-    "expertise": _l("Shared expertise"),
-    "offer_to_need": _l("Their offer matches what you look for"),
-    "need_to_offer": _l("They look for what you offer"),
-    "similar_partners": _l("Close to the partners you worked with"),
-    "peer_partners": _l("Their past partners are close to you"),
-    "network": _l("Worked with organisations that share partners with you"),
-}
-# The same, in the organisers' list of pairs, written from the side the reasons were computed
-# for (the private side when both ways were computed).
+# What a channel means: to the member reading their own suggestions, CHANNEL_PHRASES; in the
+# organisers' list of pairs, these, written from the side the reasons were computed for (the
+# private side when both ways were computed).
 PAIR_PHRASES = {
     ("expertise", Sector.PRIVATE): _l("Shared expertise"),
     ("expertise", Sector.PUBLIC): _l("Shared expertise"),
@@ -207,7 +201,7 @@ def render_reasons(
                 "Has worked with %(num)d known partners",
                 count,
             )
-        return str(VIEWER_PHRASES[channel])
+        return str(CHANNEL_PHRASES[channel])
 
     with force_locale(lang):
         return _lines(reasons, context, phrase)
@@ -493,7 +487,7 @@ class PairRow:
 
 
 @dataclass
-class PairPage:
+class PairPage(PageLinks):
     items: list[PairRow]
     total: int
     page: int
@@ -502,23 +496,6 @@ class PairPage:
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    def page_numbers(self) -> list[int | None]:
-        numbers: list[int | None] = []
-        for n in range(1, self.pages + 1):
-            if n in (1, self.pages) or abs(n - self.page) <= 2:
-                numbers.append(n)
-            elif numbers and numbers[-1] is not None:
-                numbers.append(None)
-        return numbers
 
 
 def _filtered_organisations(filters: PairFilters):
