@@ -1,6 +1,7 @@
 """The matching engine inside the app: profiles, exclusions, rebuilds, refreshes, settings."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import refresh
@@ -432,3 +433,35 @@ def test_a_radiopharmaceutical_startup_sees_the_nuclear_medicine_lab_not_the_mic
     # First the nuclear medicine lab; the microbiota lab not among what a member is shown.
     assert listed[0] == nuclear
     assert microbiota not in listed[:10]
+
+
+def test_the_digest_lists_a_pair_once_even_when_rebuilds_recompute_it(app, cluster, mailbox):
+    from matchmaker.models import MailCategory, MailPreference
+    from matchmaker.services.digests import send_due_digests
+
+    db.session.add(
+        MailPreference(person_id=cluster.alice.id, category=MailCategory.DIGESTS, subscribed=True)
+    )
+    db.session.commit()
+    matching.rebuild()
+    # The digest of the week goes now (its weekday is today's, at midnight).
+    now = datetime.now(UTC)
+    app.config["DIGEST_WEEKDAY"] = now.astimezone(ZoneInfo("Europe/Paris")).weekday()
+    app.config["DIGEST_HOUR"] = 0
+    assert send_due_digests(now=now) == 1
+    (message,) = mailbox.drain()
+    assert "Bob Nuclear" in message.get_body(("plain",)).get_content()
+
+    # Next week: the nightly rebuild recomputed the same pair; nothing is new.
+    matching.rebuild()
+    assert send_due_digests(now=now + timedelta(days=7)) == 0
+
+
+def test_merging_tags_asks_for_a_rebuild(cluster, organiser):
+    from matchmaker.services.tags import merge_tags
+
+    matching.rebuild()
+    pet, tep = resolve_tags(["PET imaging", "imagerie TEP"])
+    db.session.commit()
+    merge_tags(pet.id, [tep.id], by=organiser.user)
+    assert matching.rebuild_due() == "requested"
