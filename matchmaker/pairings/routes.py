@@ -59,7 +59,6 @@ def index():
         form=form,
         pairs=pairs,
         filter_args=_filter_args(filters),
-        veto_form=VetoForm(),
         status=matching.matching_status(),
     )
 
@@ -131,9 +130,7 @@ def veto():
 @bp.get("/vetoes")
 @organiser_required
 def vetoes():
-    return render_template(
-        "pairings/vetoes.html", rows=suggestions.veto_list(), action_form=ActionForm()
-    )
+    return render_template("pairings/vetoes.html", rows=suggestions.veto_list())
 
 
 @bp.post("/vetoes/<int:veto_id>/lift")
@@ -176,7 +173,6 @@ def weights():
         defaults=dataclasses.asdict(matching_weights.default_weights()),
         channel_names=matching_weights.channel_names(),
         document_names=matching_weights.document_names(),
-        reset_form=ActionForm(),
     )
 
 
@@ -208,7 +204,6 @@ def _render_concepts(concept_form: ConceptForm, status: int = 200):
             query=query,
             filter_form=filter_form,
             concept_form=concept_form,
-            synonyms_form=SynonymsForm(),
         ),
         status,
     )
