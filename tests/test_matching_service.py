@@ -465,3 +465,33 @@ def test_merging_tags_asks_for_a_rebuild(cluster, organiser):
     db.session.commit()
     merge_tags(pet.id, [tep.id], by=organiser.user)
     assert matching.rebuild_due() == "requested"
+
+
+def test_reasons_name_concepts_in_the_readers_language_and_partners_by_name(app):
+    partner = make_organisation(name="Laboratoire Atlantique")
+    reasons = [
+        {"channel": "track_record", "concept": None, "term": "12", "weight": 0.9},
+        {
+            "channel": "offer_to_need",
+            "concept": None,
+            "term": "nuclear medicine department",
+            "weight": 0.3,
+        },
+        {
+            "channel": "offer_to_need",
+            "concept": "nuclear_medicine",
+            "term": "nuclear medicine",
+            "weight": 0.2,
+        },
+        {"channel": "offer_to_need", "concept": None, "term": "department", "weight": 0.1},
+        {"channel": "network", "concept": None, "term": f"o:{partner.id}", "weight": 0.05},
+    ]
+    english = [line.text for line in suggestions.render_reasons(reasons, "en")]
+    french = [line.text for line in suggestions.render_reasons(reasons, "fr")]
+    assert english == [
+        "Their offer matches what you look for: nuclear medicine",
+        "Worked with organisations that share partners with you: Laboratoire Atlantique",
+        "Has worked with 12 known partners",
+    ]
+    assert french[0] == "Leur offre répond à ce que vous recherchez : médecine nucléaire"
+    assert french[2] == "A travaillé avec 12 partenaires connus"

@@ -145,12 +145,26 @@ class ReasonContext:
         return term or None
 
 
+def _new_words(concepts: list[str], words: list[str]) -> list[str]:
+    """Plain words that add something: not part of a concept or word already said
+    ("nuclear medicine department" beside "nuclear medicine", then "department")."""
+    seen = [item.lower() for item in concepts if item]
+    kept = []
+    for word in words:
+        folded = word.lower()
+        if not any(folded in other or other in folded for other in seen):
+            kept.append(word)
+        seen.append(folded)
+    return kept
+
+
 def _lines(reasons: list[dict], context: ReasonContext, phrase) -> list[ReasonLine]:
     """Up to three channels, strongest first (the track record last: it says least about the
     pair), each with up to three items; named concepts before plain words, which are noisier."""
     totals: dict[str, float] = defaultdict(float)
     concepts: dict[str, list[str]] = defaultdict(list)
     words: dict[str, list[str]] = defaultdict(list)
+    written: dict[str, list[str]] = defaultdict(list)
     count = 0
     for reason in reasons or ():
         channel = reason.get("channel")
@@ -171,9 +185,11 @@ def _lines(reasons: list[dict], context: ReasonContext, phrase) -> list[ReasonLi
         if not item:
             continue
         bucket = concepts if reason.get("concept") else words
-        known = {i.lower() for i in concepts[channel] + words[channel]}
-        if item.lower() not in known:
+        if item.lower() not in {i.lower() for i in bucket[channel]}:
             bucket[channel].append(item)
+        if reason.get("concept"):
+            # As written, in whatever language: the words that say the same are not repeated.
+            written[channel].append(str(reason.get("term") or ""))
     lines = []
     ordered = sorted(totals, key=lambda c: (c == "track_record", -totals[c]))
     for channel in ordered[:REASON_LINES]:
@@ -181,7 +197,8 @@ def _lines(reasons: list[dict], context: ReasonContext, phrase) -> list[ReasonLi
             if count:
                 lines.append(ReasonLine(channel, phrase(channel, count=count)))
             continue
-        shown = tuple((concepts[channel] + words[channel])[:REASON_ITEMS])
+        said = concepts[channel] + written[channel]
+        shown = tuple((concepts[channel] + _new_words(said, words[channel]))[:REASON_ITEMS])
         label = phrase(channel)
         text = _("%(label)s: %(items)s", label=label, items=", ".join(shown)) if shown else label
         lines.append(ReasonLine(channel, text, shown))
