@@ -31,6 +31,7 @@ run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
+	$(FLASK) matching rebuild --if-needed
 	@echo "Serving on http://$(HOST):$(PORT) (web) with the scheduler beside it. Ctrl-C stops both."
 	@$(FLASK) scheduler run & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \

@@ -29,6 +29,11 @@ def env_int(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def env_float(name: str, default: float) -> float:
+    value = env(name)
+    return default if value in (None, "") else float(value)
+
+
 class BaseConfig:
     ENV_NAME = "base"
     INSTANCE_DIR = INSTANCE_DIR
@@ -112,6 +117,18 @@ class BaseConfig:
     INTRODUCTIONS_LINK_MAX_AGE_DAYS = env_int("INTRODUCTIONS_LINK_MAX_AGE_DAYS", 60)
     INTRODUCTIONS_PAGE_SIZE = 40
     NOTIFICATIONS_PAGE_SIZE = 50
+    # Matching: how deep each profile's stored list is; how often saved profiles are refreshed
+    # (and how many at once); a full rebuild once this share of profiles changed (at least the
+    # minimum), or when asked, or nightly; a rebuild silent for longer than the timeout is dead.
+    MATCHING_SUGGESTIONS_PER_PROFILE = env_int("MATCHING_SUGGESTIONS_PER_PROFILE", 20)
+    MATCHING_REFRESH_INTERVAL_SECONDS = env_int("MATCHING_REFRESH_INTERVAL_SECONDS", 5)
+    MATCHING_REFRESH_BATCH = env_int("MATCHING_REFRESH_BATCH", 50)
+    MATCHING_REBUILD_CHANGED_SHARE = env_float("MATCHING_REBUILD_CHANGED_SHARE", 0.1)
+    MATCHING_REBUILD_MIN_CHANGES = env_int("MATCHING_REBUILD_MIN_CHANGES", 20)
+    MATCHING_RUN_TIMEOUT_SECONDS = env_int("MATCHING_RUN_TIMEOUT_SECONDS", 4 * 3600)
+    MATCHING_PAIRS_PAGE_SIZE = 50
+    # Uploaded import files wait this long for their confirmation.
+    IMPORT_UPLOAD_MAX_AGE_SECONDS = env_int("IMPORT_UPLOAD_MAX_AGE_SECONDS", 24 * 3600)
 
     DIRECTORY_PAGE_SIZE = 20
     USERS_PAGE_SIZE = 25

@@ -80,11 +80,13 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.directory.routes import bp as directory_bp
     from matchmaker.events.routes import bp as events_bp
+    from matchmaker.imports.routes import bp as imports_bp
     from matchmaker.introductions.routes import bp as introductions_bp
     from matchmaker.main.routes import bp as main_bp
     from matchmaker.notifications.routes import bp as notifications_bp
     from matchmaker.organisations.routes import bp as organisations_bp
     from matchmaker.outbox.routes import bp as outbox_bp
+    from matchmaker.pairings.routes import bp as pairings_bp
     from matchmaker.people.routes import bp as people_bp
     from matchmaker.preferences.routes import bp as preferences_bp
     from matchmaker.profile.routes import bp as profile_bp
@@ -106,6 +108,8 @@ def register_blueprints(app: Flask) -> None:
         outbox_bp,
         introductions_bp,
         notifications_bp,
+        pairings_bp,
+        imports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -39,6 +39,22 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
+URL_MAX = 300
+
+
+def normalise_http_url(value: str | None) -> str | None:
+    """An http(s) address as stored (``https://`` added to a bare domain), None when empty.
+
+    Raises ValueError when it does not look like a web address. Forms and imports share it.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    if "://" not in value:
+        value = "https://" + value
+    if not _URL.match(value) or len(value) > URL_MAX:
+        raise ValueError(value)
+    return value
 
 
 class HttpUrl:
@@ -48,15 +64,10 @@ class HttpUrl:
         self.message = message or _l("Enter a web address like https://example.org.")
 
     def __call__(self, form, field):
-        value = (field.data or "").strip()
-        if not value:
-            field.data = None
-            return
-        if "://" not in value:
-            value = "https://" + value
-        if not _URL.match(value) or len(value) > 300:
-            raise ValidationError(self.message)
-        field.data = value
+        try:
+            field.data = normalise_http_url(field.data)
+        except ValueError:
+            raise ValidationError(self.message) from None
 
 
 def show_error(form, message: str, field: str | None = None) -> None:

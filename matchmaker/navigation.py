@@ -61,6 +61,22 @@ class Tool:
 
 ORGANISER_TOOLS: list[Tool] = [
     Tool(
+        "pairings.index",
+        _l("Matching"),
+        _l(
+            "The strongest private–public pairings not yet connected, vetoes, weights, "
+            "concepts and rebuilds."
+        ),
+    ),
+    Tool(
+        "imports.upload",
+        _l("Import"),
+        _l(
+            "Organisations and past collaborations from a CSV file, checked before anything "
+            "is written."
+        ),
+    ),
+    Tool(
         "tags.index",
         _l("Tags and synonyms"),
         _l("Merge tags that mean the same thing; merged tags feed the matching vocabulary."),

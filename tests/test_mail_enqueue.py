@@ -221,7 +221,7 @@ def test_digest_is_written_in_the_recipients_language(app, mailbox, language, su
                 rank=1,
                 score=0.7,
                 reasons=[{"channel": "expertise", "term": "CAR-T", "weight": 1.0}],
-                computed_at=datetime(2026, 11, 20, 12, tzinfo=UTC),
+                first_seen_at=datetime(2026, 11, 20, 12, tzinfo=UTC),
             ),
         ]
     )

@@ -111,7 +111,7 @@ def suggest(person, candidate, when, rank=1):
             rank=rank,
             score=0.5,
             reasons=[{"channel": "expertise", "term": "bioreactors", "weight": 0.8}],
-            computed_at=when,
+            first_seen_at=when,
         )
     )
     db.session.commit()

@@ -6,6 +6,7 @@ import click
 from flask_babel import gettext as _
 
 from matchmaker.demo import DEFAULT_SEED, DemoLogin, load_demo
+from matchmaker.services import matching
 
 
 @click.group(help="The demo cluster: realistic organisations, people and accounts.")
@@ -60,4 +61,14 @@ def load(seed: int, if_empty: bool) -> None:
                 added=added or _("nothing new"),
             )
         )
+        # Members see suggestions on their first page: compute them now.
+        if outcome.counts or matching.rebuild_due():
+            run = matching.rebuild(trigger="demo")
+            click.echo(
+                _(
+                    "Suggestions computed in %(seconds).1f s: %(num)d.",
+                    seconds=run.duration_seconds,
+                    num=run.suggestions,
+                )
+            )
     print_logins(outcome.logins)

@@ -32,6 +32,7 @@ from matchmaker.models import Organisation
 
 STEP_MODULES = (
     "matchmaker.demo.cluster",
+    "matchmaker.demo.collaborations",
     "matchmaker.demo.events",
     "matchmaker.demo.introductions",
 )

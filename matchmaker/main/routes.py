@@ -18,6 +18,7 @@ from matchmaker.i18n import SESSION_LOCALE_KEY
 from matchmaker.navigation import organiser_tools as list_organiser_tools
 from matchmaker.permissions import organiser_required
 from matchmaker.services.accounts import set_preferred_language
+from matchmaker.services.suggestions import home_suggestions
 from matchmaker.urls import safe_next_url
 
 bp = Blueprint("main", __name__)
@@ -25,7 +26,8 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("main/index.html")
+    suggested = home_suggestions(current_user) if current_user.is_authenticated else None
+    return render_template("main/index.html", suggested=suggested)
 
 
 @bp.post("/language")

@@ -12,6 +12,7 @@ from matchmaker.organisations.forms import OrganisationForm
 from matchmaker.permissions import organiser_required
 from matchmaker.services import introductions, organisations
 from matchmaker.services.people import visible_members
+from matchmaker.services.suggestions import people_suggested_to_members, suggestions_for
 from matchmaker.services.tags import format_tag_labels
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -28,11 +29,22 @@ def _organisation_or_404(organisation_id: int) -> Organisation:
 @login_required
 def show(organisation_id: int):
     organisation = _organisation_or_404(organisation_id)
+    can_edit = organisations.can_edit_organisation(current_user, organisation)
+    # What we suggest to an organisation is for its members and the organisers.
+    suggested = None
+    if can_edit:
+        suggested = {
+            "organisations": suggestions_for(
+                "organisation", organisation.id, viewer=current_user, limit=6
+            ),
+            "people": people_suggested_to_members(organisation, viewer=current_user, limit=6),
+        }
     return render_template(
         "organisations/show.html",
         organisation=organisation,
         members=visible_members(organisation, current_user),
-        can_edit=organisations.can_edit_organisation(current_user, organisation),
+        can_edit=can_edit,
+        suggested=suggested,
         introduction=introductions.request_option(
             current_user, introductions.Target(organisation=organisation)
         ),

@@ -10,7 +10,7 @@ claims make that harmless). Triggers: ``every(seconds=…)``/``every("SETTING")`
 
 from __future__ import annotations
 
-from matchmaker.scheduler.registry import Job, every
+from matchmaker.scheduler.registry import Job, cron, every
 
 JOBS: list[Job] = [
     Job("drain-outbox", "matchmaker.services.outbox:scheduled_drain",
@@ -29,4 +29,12 @@ JOBS: list[Job] = [
         every(hours=1), run_at_start=True, quiet=True),
     Job("expire-introductions", "matchmaker.services.introductions:expire_stale",
         every(hours=1), run_at_start=True, quiet=True),
+    # Profiles saved since: their suggestions against the fitted index, within seconds.
+    Job("matching-refresh", "matchmaker.services.matching:refresh_pending",
+        every("MATCHING_REFRESH_INTERVAL_SECONDS"), quiet=True),
+    # A full rebuild when never built, asked for (weights, concepts) or after many changes.
+    Job("matching-rebuild-if-due", "matchmaker.services.matching:rebuild_if_due", every(minutes=1),
+        run_at_start=True, quiet=True),
+    Job("matching-nightly-rebuild", "matchmaker.services.matching:nightly_rebuild",
+        cron(hour=3, minute=30)),
 ]

@@ -42,6 +42,7 @@ from matchmaker.security import (
     read_token,
     verify_password,
 )
+from matchmaker.services.matching_changes import mark_parties
 from matchmaker.services.organisations import find_by_name
 from matchmaker.urls import absolute_url
 
@@ -358,18 +359,19 @@ def sign_up(
     try:
         organisation = _organisation_for_sign_up(organisation_id, new_organisation)
         user = User(email=email, password_hash=hash_password(password), role=Role.MEMBER.value)
-        db.session.add(
-            Person(
-                user=user,
-                organisation=organisation,
-                full_name=full_name,
-                position=position,
-                language=_language(language),
-                consent_matching=True,
-                consent_given_at=utcnow(),
-            )
+        person = Person(
+            user=user,
+            organisation=organisation,
+            full_name=full_name,
+            position=position,
+            language=_language(language),
+            consent_matching=True,
+            consent_given_at=utcnow(),
         )
+        db.session.add(person)
         db.session.flush()
+        # A newly registered organisation is matched at once; the person once confirmed.
+        mark_parties(person, organisation)
         _enqueue_confirmation(user)
         db.session.commit()
     except IntegrityError:
@@ -390,6 +392,7 @@ def confirm_email(token: str) -> User:
         raise InvalidLink(expired=False)
     if user.confirmed_at is None:
         user.confirmed_at = utcnow()
+        mark_parties(user.person)
         db.session.commit()
     return user
 

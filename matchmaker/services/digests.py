@@ -1,7 +1,7 @@
 """The weekly digest: new suggestions, mailed to the members who asked for it.
 
 Once a week (``DIGEST_WEEKDAY`` at ``DIGEST_HOUR``, Europe/Paris) each member subscribed to
-the digests category gets the suggestions computed for them since their previous digest;
+the digests category gets the suggestions first made to them since their previous digest;
 members with nothing new get nothing. The job runs hourly: a scheduler that was down at the
 digest hour catches up within the next day, and a member is mailed at most once per week
 (``last_sent_at`` on their preference, and a dedupe key per week in the outbox, so a second
@@ -31,6 +31,7 @@ from matchmaker.models import (
     Suggestion,
     utcnow,
 )
+from matchmaker.services.suggestions import reason_terms
 from matchmaker.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -58,18 +59,7 @@ class DigestItem:
     reasons: list[str]
 
 
-def _reason_terms(suggestion: Suggestion, limit: int = 3) -> list[str]:
-    terms: list[str] = []
-    for reason in sorted(suggestion.reasons or [], key=lambda r: -float(r.get("weight", 0))):
-        term = str(reason.get("term") or "").strip()
-        if term and term.lower() not in {t.lower() for t in terms}:
-            terms.append(term)
-        if len(terms) == limit:
-            break
-    return terms
-
-
-def _items(suggestions: list[Suggestion]) -> list[DigestItem]:
+def _items(suggestions: list[Suggestion], language: str) -> list[DigestItem]:
     person_ids = [s.candidate_id for s in suggestions if s.candidate_kind == PartyKind.PERSON]
     organisation_ids = [
         s.candidate_id for s in suggestions if s.candidate_kind == PartyKind.ORGANISATION
@@ -98,7 +88,11 @@ def _items(suggestions: list[Suggestion]) -> list[DigestItem]:
             if person.visibility == Visibility.HIDDEN:
                 continue
             detail = person.organisation.name if person.organisation else ""
-            items.append(DigestItem(person.full_name, detail, "person", _reason_terms(suggestion)))
+            items.append(
+                DigestItem(
+                    person.full_name, detail, "person", reason_terms(suggestion.reasons, language)
+                )
+            )
         else:
             organisation = organisations.get(suggestion.candidate_id)
             if organisation is None:
@@ -108,7 +102,7 @@ def _items(suggestions: list[Suggestion]) -> list[DigestItem]:
                     organisation.name,
                     organisation.city or "",
                     "organisation",
-                    _reason_terms(suggestion),
+                    reason_terms(suggestion.reasons, language),
                 )
             )
     return items
@@ -146,22 +140,24 @@ def send_due_digests(now: datetime | None = None) -> int:
 
 def _queue_digest(preference: MailPreference, now: datetime, slot: datetime) -> bool:
     since = preference.last_sent_at or (slot - WEEK)
+    # New = first suggested since the last digest; a rebuild recomputing a pair keeps its date.
     suggestions = db.session.scalars(
         select(Suggestion)
         .where(
             Suggestion.source_kind == PartyKind.PERSON,
             Suggestion.source_id == preference.person_id,
-            Suggestion.computed_at > since,
-            Suggestion.computed_at <= now,
+            Suggestion.first_seen_at > since,
+            Suggestion.first_seen_at <= now,
         )
         .order_by(Suggestion.rank, Suggestion.id)
         .limit(current_app.config["DIGEST_MAX_SUGGESTIONS"])
     ).all()
-    items = _items(list(suggestions))
-    if not items:
-        return False
     person = db.session.get(Person, preference.person_id)
     if person is None:
+        return False
+    # Reasons name the concepts in the recipient's language.
+    items = _items(list(suggestions), person.language)
+    if not items:
         return False
     message = enqueue(
         template="digest",

@@ -13,12 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, or_, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
 
-from matchmaker.database import is_postgresql
 from matchmaker.domain import OrganisationKind, Region, Role
 from matchmaker.extensions import db
 from matchmaker.models import (
@@ -32,7 +29,6 @@ from matchmaker.models import (
     Organisation,
     PartyKind,
     Person,
-    Suggestion,
     User,
     ordered_pair,
     utcnow,
@@ -40,6 +36,7 @@ from matchmaker.models import (
 from matchmaker.models.events import DRAFT_STATES, PLACE_STATES
 from matchmaker.security import hash_password
 from matchmaker.services import event_scores
+from matchmaker.services.connections import add_connection
 from matchmaker.services.event_guests import known_pairs
 from matchmaker.services.events import (
     FEEDBACK_PURPOSE,
@@ -360,40 +357,12 @@ def feedback_form(event_id: int, person_id: int) -> FeedbackForm:
 
 
 def _insert_connection(a: int, b: int, event: Event) -> None:
-    (a_kind, a_id), (b_kind, b_id) = ordered_pair(
-        (PartyKind.PERSON.value, a), (PartyKind.PERSON.value, b)
-    )
-    values = {
-        "a_kind": a_kind,
-        "a_id": a_id,
-        "b_kind": b_kind,
-        "b_id": b_id,
-        "via": ConnectionVia.EVENT.value,
-        "source_ref": event.id,
-        "occurred_on": event_day(event),
-        "created_at": utcnow(),
-    }
-    insert = postgresql_insert if is_postgresql(db.engine) else sqlite_insert
-    # Two attendees naming each other at the same moment: one row, no error.
-    db.session.execute(insert(Connection).values(**values).on_conflict_do_nothing())
-    # They know each other now: stored suggestions between them are stale.
-    db.session.execute(
-        delete(Suggestion).where(
-            or_(
-                and_(
-                    Suggestion.source_kind == PartyKind.PERSON.value,
-                    Suggestion.source_id == a,
-                    Suggestion.candidate_kind == PartyKind.PERSON.value,
-                    Suggestion.candidate_id == b,
-                ),
-                and_(
-                    Suggestion.source_kind == PartyKind.PERSON.value,
-                    Suggestion.source_id == b,
-                    Suggestion.candidate_kind == PartyKind.PERSON.value,
-                    Suggestion.candidate_id == a,
-                ),
-            )
-        )
+    add_connection(
+        (PartyKind.PERSON.value, a),
+        (PartyKind.PERSON.value, b),
+        via=ConnectionVia.EVENT,
+        source_ref=event.id,
+        occurred_on=event_day(event),
     )
 
 

@@ -46,10 +46,7 @@ from matchmaker.domain import (
 )
 from matchmaker.extensions import db
 from matchmaker.mail import enqueue
-from matchmaker.matching.model import TEXT_CHANNELS
-from matchmaker.matching.vocabulary import Vocabulary
 from matchmaker.models import (
-    Concept,
     ConnectionVia,
     IntroductionBlock,
     IntroductionEvent,
@@ -67,6 +64,7 @@ from matchmaker.security import TokenError, make_recipient_token, read_recipient
 from matchmaker.services.connections import add_connection
 from matchmaker.services.notifications import notify
 from matchmaker.services.people import get_visible_person, visible_members, were_introduced
+from matchmaker.services.suggestions import render_reasons
 from matchmaker.urls import absolute_url, site_path
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -187,43 +185,14 @@ def _requester_of(user) -> Person:
 
 
 def describe_reasons(reasons: list | None, language: str, limit: int = REASONS_SHOWN) -> list[str]:
-    """What two parties have in common, as words in ``language``, strongest first.
-
-    ``reasons`` is a suggestion's JSON (``[{"channel", "concept", "term", "weight"}]``). A
-    concept is shown with its label in that language, otherwise the term as written; reasons
-    of the history channels (shared partners, track record) have no words to show.
-    """
-    vocabulary = Vocabulary.default()
-    ranked = sorted(
-        (r for r in reasons or [] if isinstance(r, dict)),
-        key=lambda r: -float(r.get("weight") or 0),
-    )
-    ranked = [r for r in ranked if r.get("channel", "expertise") in TEXT_CHANNELS]
-    extra_keys = {
-        r["concept"] for r in ranked if r.get("concept") and r["concept"] not in vocabulary
-    }
-    extra = {}
-    if extra_keys:
-        french = language.lower().startswith("fr")
-        extra = {
-            concept.key: concept.label_fr if french else concept.label_en
-            for concept in db.session.scalars(select(Concept).where(Concept.key.in_(extra_keys)))
-        }
+    """What two parties have in common, as words in ``language``, strongest first: the items
+    of the suggestion's reason lines (see ``suggestions.render_reasons``)."""
     words: list[str] = []
-    seen: set[str] = set()
-    for reason in ranked:
-        concept = reason.get("concept")
-        if concept and concept in vocabulary:
-            text = vocabulary.label(concept, language)
-        else:
-            text = extra.get(concept) or str(reason.get("term") or "")
-        text = text.strip()
-        if text and text.casefold() not in seen:
-            seen.add(text.casefold())
-            words.append(text)
-        if len(words) == limit:
-            break
-    return words
+    for line in render_reasons(list(reasons or []), language):
+        for item in line.items:
+            if item.casefold() not in {word.casefold() for word in words}:
+                words.append(item)
+    return words[:limit]
 
 
 def _stored_suggestion(a: tuple[str, int], b: tuple[str, int]) -> Suggestion | None:
@@ -806,18 +775,6 @@ def _introduce(request: IntroductionRequest, now: datetime) -> None:
         source_ref=request.id,
         occurred_on=_paris_day(now),
         created_at=now,
-    )
-    db.session.execute(
-        delete(Suggestion)
-        .where(
-            Suggestion.source_kind == PartyKind.PERSON.value,
-            Suggestion.candidate_kind == PartyKind.PERSON.value,
-            or_(
-                and_(Suggestion.source_id == requester.id, Suggestion.candidate_id == recipient.id),
-                and_(Suggestion.source_id == recipient.id, Suggestion.candidate_id == requester.id),
-            ),
-        )
-        .execution_options(synchronize_session=False)
     )
 
 

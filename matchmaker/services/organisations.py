@@ -11,6 +11,7 @@ from sqlalchemy import select
 from matchmaker.domain import FocusArea, OrganisationKind, Region, Sector
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, User
+from matchmaker.services.matching_changes import mark_parties
 from matchmaker.services.tags import commit_retrying_new_tags, resolve_tags
 from matchmaker.text import search_words, tidy_spaces
 
@@ -158,6 +159,7 @@ def _apply(organisation: Organisation, data: OrganisationData) -> None:
     organisation.startup_created_on = data.startup_created_on if data.cluster_startup else None
     organisation.introductions_via_staff = bool(data.introductions_via_staff)
     organisation.tags = resolve_tags(data.tag_labels)
+    mark_parties(organisation)
 
 
 def create_organisation(data: OrganisationData, *, by: User) -> Organisation:

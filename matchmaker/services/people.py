@@ -29,6 +29,7 @@ from matchmaker.models import (
     ordered_pair,
     utcnow,
 )
+from matchmaker.services.matching_changes import mark_parties
 from matchmaker.services.tags import commit_retrying_new_tags, resolve_tags
 from matchmaker.text import tidy_spaces
 
@@ -246,6 +247,8 @@ def save_profile(user: User, data: ProfileData) -> ProfileSaved:
         elif not person.consent_matching:
             person.consent_given_at = None
         person.tags = resolve_tags(data.tag_labels)
+        # Suggestions follow within seconds; a withdrawn consent takes the person out of them.
+        mark_parties(person)
         return ProfileSaved(
             person=person,
             consent_withdrawn=had_consent and not person.consent_matching,

@@ -29,6 +29,7 @@ from matchmaker.models import (
     organisation_tags,
     person_tags,
 )
+from matchmaker.services.matching_changes import request_rebuild
 from matchmaker.text import fold, tidy_spaces
 
 TAG_MAX_LENGTH = 80
@@ -332,6 +333,8 @@ def merge_tags_in_session(
             _absorb_concept(concept, previous)
         _add_term(concept, source.label)
     _add_term(concept, target.label)
+    # The engine learns the new synonyms when it is fitted again.
+    request_rebuild("tags", by_id=by.id if by is not None else None)
     db.session.flush()
     return MergeResult(target=target, merged=list(sources), concept=concept, moved_links=moved)
 

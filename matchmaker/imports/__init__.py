@@ -1,0 +1,1 @@
+"""The organisers' import page: upload a CSV file, check the preview, confirm."""

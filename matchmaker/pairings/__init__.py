@@ -1,0 +1,1 @@
+"""The organisers' matching pages: pairs of the cluster, vetoes, weights, concepts, rebuilds."""
