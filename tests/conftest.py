@@ -66,7 +66,7 @@ def pytest_generate_tests(metafunc):
     chosen = [b for b in metafunc.config.getoption("--db").split(",") if b in BACKENDS]
     if metafunc.definition.get_closest_marker("postgresql_only"):
         chosen = [b for b in chosen if b == "postgresql"]
-    elif metafunc.definition.get_closest_marker("browser"):
+    elif any(metafunc.definition.get_closest_marker(m) for m in ("browser", "one_database")):
         chosen = chosen[:1]
     metafunc.parametrize("db_backend", chosen)
 

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 
 from matchmaker.events import labels
 from matchmaker.events.forms import AnswerForm, FeedbackForm
+from matchmaker.i18n import speak_to
 from matchmaker.models import Answer, Event, InvitationState
 from matchmaker.models.events import ANSWERABLE_STATES, PLACE_STATES
 from matchmaker.services import event_attendance, event_invitations, events
@@ -171,6 +172,7 @@ def rsvp(event_id: int, token: str):
         invitation = events.invitation_from_token(events.RSVP_PURPOSE, event_id, token)
     except events.LinkError as error:
         return link_problem(str(error))
+    speak_to(invitation.person)
     form = AnswerForm()
     chosen = request.args.get("answer")
     outcome = None
@@ -249,6 +251,7 @@ def feedback_by_link(event_id: int, token: str):
         invitation = event_attendance.feedback_invitation_by_link(event_id, token)
     except events.LinkError as error:
         return link_problem(str(error))
+    speak_to(invitation.person)
     return _feedback_page(
         event_id,
         invitation.person_id,

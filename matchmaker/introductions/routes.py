@@ -28,6 +28,7 @@ from matchmaker.domain import (
 )
 from matchmaker.errors import render_error
 from matchmaker.forms import show_error
+from matchmaker.i18n import speak_to
 from matchmaker.introductions.forms import (
     ActionForm,
     AskStaffForm,
@@ -414,6 +415,7 @@ def answer(token: str):
         link = introductions.read_answer_link(token)
     except IntroductionError as error:
         return render_error(error.status, error.message)
+    speak_to(link.person)
     action = request.values.get("action", "")
     if request.method == "GET":
         return _render_answer(link, action)

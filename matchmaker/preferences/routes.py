@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matchmaker.extensions import csrf
+from matchmaker.i18n import speak_to
 from matchmaker.mail.labels import category_label
 from matchmaker.preferences.forms import MailPreferencesForm
 from matchmaker.services import mail_preferences
@@ -49,6 +50,7 @@ def unsubscribe(token: str):
             done = True
     except PreferenceLinkError as error:
         return render_template("preferences/invalid_link.html", message=str(error)), 400
+    speak_to(link.person)
     return render_template(
         "preferences/unsubscribe.html",
         link=link,
