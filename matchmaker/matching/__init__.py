@@ -72,9 +72,25 @@ profile by an inverted index over the other sector's vectors. Adding or editing 
 does not refit: features and IDF stay as fitted until the next :meth:`MatchingEngine.fit`.
 """
 
-from .engine import MatchingEngine, MatchingIndex, SuggestionTable
+from typing import TYPE_CHECKING
+
 from .model import CHANNELS, SECTORS, Profile, Reason, Suggestion, Weights
 from .vocabulary import Concept, Vocabulary
+
+if TYPE_CHECKING:
+    from .engine import MatchingEngine, MatchingIndex, SuggestionTable
+
+_ENGINE_NAMES = ("MatchingEngine", "MatchingIndex", "SuggestionTable")
+
+
+def __getattr__(name: str):
+    # NumPy and SciPy load with the engine, on first use, not when the package is imported.
+    if name in _ENGINE_NAMES:
+        from . import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CHANNELS",

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 SECTORS = ("private", "public")
 
-# Channel names, in the order used for scores and reasons.
-TEXT_CHANNELS = ("expertise", "offer_to_need", "need_to_offer", "similar_partners", "peer_partners")
-CHANNELS = (*TEXT_CHANNELS, "network", "track_record")
+# Channel names, in the order used for scores and reasons. Text channels' reasons are terms or
+# concepts; ``peer_partners`` and ``network`` reasons are organisation keys.
+TEXT_CHANNELS = ("expertise", "offer_to_need", "need_to_offer", "similar_partners")
+CHANNELS = (*TEXT_CHANNELS, "peer_partners", "network", "track_record")
 
 
 @dataclass(frozen=True)
