@@ -150,6 +150,8 @@ class MatchingIndex:
             self._records[p.key] = _Record(p.key, p.sector, p.effective_kind, p.group, p.parent)
             by_pool.setdefault((p.sector, p.effective_kind), []).append(i)
         for (sector, kind), idx in by_pool.items():
+            # Rows in key order: ties (broken by row) never depend on the caller's order.
+            idx = sorted(idx, key=lambda i: profiles[i].key)
             pool = _Pool(sector, kind, [profiles[i].key for i in idx], E[idx], Of[idx], N[idx])
             self._pools[(sector, kind)] = pool
         self._history_pairs = {frozenset(pair) for pair in history if pair[0] != pair[1]}
@@ -741,44 +743,42 @@ class MatchingIndex:
         orgs = h.orgs.get(_other(cpool.sector), []) if h is not None else []
         readable = self._readable_cache()
         reasons_of: dict[int, list[Reason]] = {}
-        for j in pick.tolist():
-            name = names[channel[j]]
-            feature = int(cols[j] - starts[channel[j]])
+        # Plain Python scalars from here: the loops below run once per reason and per pair.
+        p_channel = channel[pick].tolist()
+        p_feature = (cols[pick] - starts[channel[pick]]).tolist()
+        p_value = vals[pick].tolist()
+        p_pair = pair[pick].tolist()
+        for ch, feature, value, r in zip(p_channel, p_feature, p_value, p_pair, strict=True):
+            name = names[ch]
             if name in TEXT_CHANNELS and feature < F:
-                if feature not in readable:
-                    readable[feature] = self.vectoriser.readable(feature)
-                concept, term = readable[feature]
+                term_of = readable.get(feature)
+                if term_of is None:
+                    term_of = readable[feature] = self.vectoriser.readable(feature)
+                concept, term = term_of
             elif name in HISTORY_PEER_CHANNELS:
                 concept, term = None, orgs[feature] if feature < len(orgs) else ""
             else:
                 continue
-            reason = Reason(name, concept, term, float(vals[j]))
-            reasons_of.setdefault(int(pair[j]), []).append(reason)
-        totals = totals.reshape(n, n_ch)
+            reasons_of.setdefault(r, []).append(Reason(name, concept, term, value))
+        totals = totals.reshape(n, n_ch).round(6).tolist()
         partners = h.partners if h is not None else {}
-        for r in range(n):
-            c = int(c_rows[r])
-            channels = {
-                names[ch]: round(float(totals[r, ch]), 6)
-                for ch in range(len(names))
-                if totals[r, ch] > 0
-            }
+        bias_l = bias.tolist() if bias is not None else None
+        keys = cpool.keys
+        n_names = len(names)
+        for r, (c, score, g) in enumerate(
+            zip(c_rows.tolist(), np.asarray(scores).tolist(), groups.tolist(), strict=True)
+        ):
+            row = totals[r]
+            channels = {names[ch]: row[ch] for ch in range(n_names) if row[ch] > 0}
             reasons = reasons_of.get(r, [])
-            if bias is not None and bias[c] > 0:
-                channels["track_record"] = round(float(bias[c]), 6)
-                count = len(partners.get(cpool.keys[c], ()))
+            if bias_l is not None and bias_l[c] > 0:
+                channels["track_record"] = round(bias_l[c], 6)
+                count = len(partners.get(keys[c], ()))
                 if count == 0:
-                    parent = self._records[cpool.keys[c]].parent
+                    parent = self._records[keys[c]].parent
                     count = len(partners.get(parent, ())) if parent else 0
-                reasons = [*reasons, Reason("track_record", None, str(count), float(bias[c]))]
-            out[int(groups[r])].append(
-                Suggestion(
-                    candidate=cpool.keys[c],
-                    score=float(scores[r]),
-                    channels=channels,
-                    reasons=reasons,
-                )
-            )
+                reasons = [*reasons, Reason("track_record", None, str(count), bias_l[c])]
+            out[g].append(Suggestion(keys[c], score, channels, reasons))
         return out
 
     def _readable_cache(self) -> dict[int, tuple[str | None, str]]:
@@ -846,6 +846,9 @@ class SuggestionTable(Mapping[str, list[Suggestion]]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._where)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._where
 
     def __len__(self) -> int:
         return len(self._where)

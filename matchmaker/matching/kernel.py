@@ -342,7 +342,10 @@ class _Split:
         if self.cb is not None:
             vals += self.cb[q]
         ok = ~self._excluded(q, c)
-        self.theta_c = _kth(c[ok], vals[ok], self.n_c, k)
+        theta = _kth(c[ok], vals[ok], self.n_c, k)
+        # theta0 was summed in another order than the blocks will sum the same cells: a small
+        # margin keeps the cells that define it (float32 rounding) among the candidates.
+        self.theta_c = theta - np.float32(1e-5) * (1 + np.abs(theta))
         self.floor_c = _floor(self.theta_c, self.tau_c, self.min_score)
 
     def run(self, progress: Progress):
@@ -369,14 +372,13 @@ class _Split:
         stop = min(start + self.chunk_rows, self.n_q)
         b, n_c, k = stop - start, self.n_c, self.k
         D = self.Qh[start:stop] @ self.ChT
-        # Exact cells of these rows: head + listed tail.
+        # Exact cells of these rows: head + listed tail, marked in a mask.
         a, z = self.e_ptr[start], self.e_ptr[stop]
         e_q = self.e_key[a:z] // n_c - start
         e_c = self.e_key[a:z] % n_c
         D[e_q, e_c] += self.e_tail[a:z]
-        exact = np.zeros(0, dtype=np.int64)
-        if len(e_q):
-            exact = e_q * n_c + e_c  # sorted, block-local keys
+        exact = np.zeros((b, n_c), dtype=bool)
+        exact[e_q, e_c] = True
         if self.ex is not None:
             ea, ez = self.ex.indptr[start], self.ex.indptr[stop]
             x_rows = np.repeat(np.arange(b), np.diff(self.ex.indptr[start : stop + 1]))
@@ -389,17 +391,10 @@ class _Split:
         fin = np.isfinite(e_vals)
         theta0 = _kth(e_q[fin], e_vals[fin], b, k)
         floor = _floor(theta0, tau, self.min_score)
-        s_rows, s_cols = np.nonzero(Dr >= floor[:, None])
         # Exact cells always compete, even below the floor.
-        s_rows = np.concatenate([s_rows, e_q])
-        s_cols = np.concatenate([s_cols, e_c])
-        s_key = s_rows.astype(np.int64) * n_c + s_cols
-        s_key, first = np.unique(s_key, return_index=True)
-        s_rows, s_cols = s_rows[first], s_cols[first]
+        s_rows, s_cols = np.nonzero((Dr >= floor[:, None]) | exact)
         s_vals = Dr[s_rows, s_cols]
-        is_exact = np.isin(s_key, exact, assume_unique=True) if len(exact) else np.zeros(
-            len(s_key), dtype=bool
-        )
+        is_exact = exact[s_rows, s_cols]
         theta = _kth(s_rows, s_vals, b, k)
         need = (~is_exact) & (tau[s_rows] > 0) & (s_vals + tau[s_rows] >= theta[s_rows])
         need &= np.isfinite(s_vals)
@@ -408,9 +403,7 @@ class _Split:
             s_vals = s_vals.copy()
             s_vals[need] += extra
             D[s_rows[need], s_cols[need]] += extra  # now exact for the columns too
-            is_exact = is_exact.copy()
-            is_exact[need] = True
-            exact = np.union1d(exact, s_key[need])
+            exact[s_rows[need], s_cols[need]] = True
         ok = (s_vals > self.min_score) & np.isfinite(s_vals)
         idx, val = _select_rows(s_rows[ok], s_cols[ok], s_vals[ok], b, k)
         self.out_idx[start:stop] = idx
@@ -419,20 +412,11 @@ class _Split:
         # -- columns: keep every cell that may still be among its column's top k ------------
         if self.columns:
             Dc = D if self.cb is None else D + self.cb[start:stop, None]
-            c_rows, c_cols = np.nonzero(Dc >= self.floor_c[None, :])
-            if len(exact):
-                # Exact cells below their column's theta0 cannot be in its top k.
-                x_rows, x_cols = exact // n_c, exact % n_c
-                x_ok = Dc[x_rows, x_cols] >= self.theta_c[x_cols]
-                c_rows = np.concatenate([c_rows, x_rows[x_ok]])
-                c_cols = np.concatenate([c_cols, x_cols[x_ok]])
-                c_key = c_rows.astype(np.int64) * n_c + c_cols
-                c_key, first = np.unique(c_key, return_index=True)
-                c_rows, c_cols = c_rows[first], c_cols[first]
-                c_exact = np.isin(c_key, exact, assume_unique=True)
-            else:
-                c_exact = np.zeros(len(c_rows), dtype=bool)
+            # Unlisted cells need head + tau >= theta0; exact ones need their score >= theta0.
+            wanted = np.where(exact, Dc >= self.theta_c[None, :], Dc >= self.floor_c[None, :])
+            c_rows, c_cols = np.nonzero(wanted)
             c_vals = Dc[c_rows, c_cols]
+            c_exact = exact[c_rows, c_cols]
             keep = np.isfinite(c_vals) & (c_vals > self.min_score)
             part = (
                 (c_rows[keep] + start).astype(np.int64),

@@ -39,6 +39,28 @@ FRENCH_STOP_WORDS = frozenset(
 
 
 
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop-word list, read from its small module without importing
+    the whole of scikit-learn (seconds) just for a list of words."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")
+    path = None
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(next(iter(spec.submodule_search_locations))) / "feature_extraction"
+        path = path / "_stop_words.py"
+    if path is not None and path.is_file():
+        namespace: dict = {}
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+        words = namespace.get("ENGLISH_STOP_WORDS")
+        if words:
+            return frozenset(words)
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
 class _StopWords:
     """English (scikit-learn's list) and French stop words, loaded on first use so that
     importing the engine stays light."""
@@ -47,9 +69,7 @@ class _StopWords:
 
     def _load(self) -> frozenset[str]:
         if self._words is None:
-            from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-            type(self)._words = frozenset(ENGLISH_STOP_WORDS) | FRENCH_STOP_WORDS
+            type(self)._words = frozenset(_english_stop_words()) | FRENCH_STOP_WORDS
         return self._words  # type: ignore[return-value]
 
     def __contains__(self, word: object) -> bool:

@@ -8,6 +8,7 @@ arrays, each distinct word being normalised once. It gives the same mentions as
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -49,14 +50,46 @@ class Analyser:
         self.weights = weights
         matcher = vocabulary._matcher
         self._first = matcher.first
-        self._max_len = matcher.max_len
         self._concepts = sorted(vocabulary.concepts)
-        concept_id = {key: i for i, key in enumerate(self._concepts)}
-        self._phrase_concept = {p: concept_id[k] for p, k in matcher.phrases.items()}
-        self._upper_only = matcher.upper_only
+        self._concept_id = {key: i for i, key in enumerate(self._concepts)}
         self._ancestors = [
-            [concept_id[a] for a in vocabulary.ancestors(key)] for key in self._concepts
+            [self._concept_id[a] for a in vocabulary.ancestors(key)] for key in self._concepts
         ]
+        # Stems get ids once for the analyser's life, so that concept phrases are id arrays
+        # prepared here rather than at every call.
+        self._stem_index: dict[str, int] = {}
+        self._stem_names: list[str] = []
+        self._lock = threading.Lock()
+        by_len: dict[int, tuple[list[tuple[int, ...]], list[int]]] = {}
+        for phrase, key in matcher.phrases.items():
+            ids = tuple(self._stem_id(s) for s in phrase)
+            by_len.setdefault(len(ids), ([], []))
+            by_len[len(ids)][0].append(ids)
+            by_len[len(ids)][1].append(self._concept_id[key])
+        self._phrases: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        for length, (phrases, concepts) in by_len.items():
+            arr = np.asarray(phrases, dtype=np.int64).reshape(len(phrases), length)
+            ph = np.zeros(len(phrases), dtype=np.uint64)
+            with np.errstate(over="ignore"):
+                for j in range(length):
+                    ph = (ph * _MIX) ^ (arr[:, j].astype(np.uint64) + np.uint64(1))
+            order = np.argsort(ph)
+            self._phrases[length] = (
+                ph[order],
+                arr[order],
+                np.asarray(concepts, dtype=np.int64)[order],
+                order,
+            )
+        self._upper_stems = np.asarray(
+            sorted(self._stem_id(p[0]) for p in matcher.upper_only), dtype=np.int64
+        )
+
+    def _stem_id(self, stem: str) -> int:
+        i = self._stem_index.get(stem)
+        if i is None:
+            i = self._stem_index[stem] = len(self._stem_names)
+            self._stem_names.append(stem)
+        return i
 
     def __getstate__(self):
         return {"vocabulary": self.vocabulary, "weights": self.weights}
@@ -98,7 +131,8 @@ class Analyser:
 
     def analyse(self, profiles: Sequence[Profile]) -> Analysis:
         segs, direct = self.segments(profiles)
-        return self._analyse(segs, direct)
+        with self._lock:  # the stem table grows as new words are met
+            return self._analyse(segs, direct)
 
     def _analyse(self, segs, direct) -> Analysis:
         tokens_per_seg = [WORD_RE.findall(text) for _, text, _, _ in segs]
@@ -110,7 +144,7 @@ class Analyser:
         n_raw = len(raws)
 
         # Per distinct word: its stem (interned), and what kind of word it is.
-        stem_index: dict[str, int] = {}
+        stem_id = self._stem_id
         stem_of = np.empty(n_raw, dtype=np.int64)
         keep_glue = np.ones(n_raw, dtype=bool)  # False: a linking word skipped entirely
         content = np.zeros(n_raw, dtype=bool)  # a word that counts when not in a concept
@@ -119,7 +153,7 @@ class Analyser:
         first = self._first
         for i, raw in enumerate(raws):
             folded, stemmed = _normalise_word(raw)
-            stem_of[i] = stem_index.setdefault(stemmed, len(stem_index))
+            stem_of[i] = stem_id(stemmed)
             if folded in GLUE_WORDS and folded not in first:
                 keep_glue[i] = False
             content[i] = folded not in STOP_WORDS and len(folded) > 1 and not folded.isdigit()
@@ -134,16 +168,16 @@ class Analyser:
         seg_start = np.searchsorted(seg_of, np.arange(len(segs) + 1))
         seg_end_of = seg_start[1:][seg_of] if n_tok else np.zeros(0, np.int64)
 
-        match_len, match_concept = self._match(stems, stem_index, seg_end_of)
-        if n_tok and self._upper_only:
+        match_len, match_concept = self._match(stems, seg_end_of)
+        if n_tok and len(self._upper_stems):
             # Short upper-case abbreviations only count in free text when written in capitals.
-            upper_stems = [stem_index[p[0]] for p in self._upper_only if p[0] in stem_index]
+            upper_stems = self._upper_stems
             strict = np.fromiter((s[3] for s in segs), dtype=bool, count=len(segs))
             bad = (
                 (match_len == 1)
                 & strict[seg_of]
                 & ~upper[raw_ids]
-                & np.isin(stems, np.asarray(upper_stems, dtype=np.int64))
+                & np.isin(stems, upper_stems)
             )
             match_len[bad] = 0
             match_concept[bad] = -1
@@ -157,10 +191,10 @@ class Analyser:
             np.add.at(covered, selected + match_len[selected], -1)
         inside = np.cumsum(covered[:-1]) > 0
         word_pos = np.flatnonzero(~inside & content[raw_ids]) if n_tok else np.zeros(0, np.int64)
-        stem_names = list(stem_index)
-        n_stems = len(stem_names)
+        stem_names = list(self._stem_names)
+        n_concepts = len(self._concepts)
         pos = np.concatenate([selected, word_pos])
-        feat = np.concatenate([n_stems + match_concept[selected], stems[word_pos]])
+        feat = np.concatenate([match_concept[selected], n_concepts + stems[word_pos]])
         order = np.argsort(pos, kind="stable")
         pos, feat = pos[order], feat[order]
         item_seg = seg_of[pos]
@@ -179,19 +213,20 @@ class Analyser:
             for r, c, wt in zip(m_rows.tolist(), m_c, m_w.tolist(), strict=True):
                 for a in self._ancestors[c]:
                     extra_rows.append(r)
-                    extra_feat.append(n_stems + a)
+                    extra_feat.append(a)
                     extra_w.append(wt)
-        concept_id = {key: i for i, key in enumerate(self._concepts)}
+        concept_id = self._concept_id
         for r, key, wt in direct:
             extra_rows.append(r)
-            extra_feat.append(n_stems + concept_id[key])
+            extra_feat.append(concept_id[key])
             extra_w.append(wt)
 
         # Bigrams of consecutive items of one segment.
         same = item_seg[1:] == item_seg[:-1] if len(item_seg) else np.zeros(0, dtype=bool)
         b_idx = np.flatnonzero(same)
 
-        names = stem_names + [CONCEPT_PREFIX + key for key in self._concepts]
+        # Concepts first: the stem list only grows at its end, so local ids stay valid.
+        names = [CONCEPT_PREFIX + key for key in self._concepts] + stem_names
         surfaces = self._surfaces(word_pos, stems, raw_ids, stem_names, surface_of)
         return Analysis(
             names=names,
@@ -205,29 +240,18 @@ class Analyser:
             surfaces=surfaces,
         )
 
-    def _match(self, stems: np.ndarray, stem_index: dict[str, int], seg_end: np.ndarray):
+    def _match(self, stems: np.ndarray, seg_end: np.ndarray):
         """Longest concept phrase starting at each token (length 0 where none)."""
         n = len(stems)
         match_len = np.zeros(n, dtype=np.int64)
         match_concept = np.full(n, -1, dtype=np.int64)
-        if n == 0:
-            return match_len, match_concept
-        # Phrases whose words all occur in this batch, as tuples of token ids, by length.
-        by_len: dict[int, tuple[list[tuple[int, ...]], list[int]]] = {}
-        for phrase, concept in self._phrase_concept.items():
-            ids = tuple(stem_index.get(s, -1) for s in phrase)
-            if -1 in ids:
-                continue
-            by_len.setdefault(len(ids), ([], []))
-            by_len[len(ids)][0].append(ids)
-            by_len[len(ids)][1].append(concept)
-        if not by_len:
+        if n == 0 or not self._phrases:
             return match_len, match_concept
         s64 = stems.astype(np.uint64)
         h = np.zeros(n, dtype=np.uint64)
         valid = np.ones(n, dtype=bool)
         idx = np.arange(n)
-        for length in range(1, max(by_len) + 1):
+        for length in range(1, max(self._phrases) + 1):
             # h[p] hashes tokens p .. p+length-1 (only where they stay inside the segment).
             shifted = np.zeros(n, dtype=np.uint64)
             if length - 1 < n:
@@ -235,16 +259,9 @@ class Analyser:
             with np.errstate(over="ignore"):
                 h = (h * _MIX) ^ (shifted + np.uint64(1))
             valid &= idx + length <= seg_end
-            if length not in by_len:
+            if length not in self._phrases:
                 continue
-            phrases, concepts = by_len[length]
-            arr = np.asarray(phrases, dtype=np.uint64)
-            ph = np.zeros(len(phrases), dtype=np.uint64)
-            with np.errstate(over="ignore"):
-                for j in range(length):
-                    ph = (ph * _MIX) ^ (arr[:, j] + np.uint64(1))
-            order = np.argsort(ph)
-            ph_sorted = ph[order]
+            ph_sorted, arr, concepts, _ = self._phrases[length]
             cand = np.flatnonzero(valid)
             at = np.searchsorted(ph_sorted, h[cand])
             at[at >= len(ph_sorted)] = 0
@@ -253,13 +270,12 @@ class Analyser:
             if len(cand) == 0:
                 continue
             # Check the words themselves (no trust in the hash alone).
-            which = order[at]
             ok = np.ones(len(cand), dtype=bool)
             for j in range(length):
-                ok &= stems[cand + j] == arr[which, j].astype(np.int64)
-            cand, which = cand[ok], which[ok]
+                ok &= stems[cand + j] == arr[at, j]
+            cand, at = cand[ok], at[ok]
             match_len[cand] = length
-            match_concept[cand] = np.asarray(concepts, dtype=np.int64)[which]
+            match_concept[cand] = concepts[at]
         return match_len, match_concept
 
     @staticmethod
@@ -322,6 +338,11 @@ class Vectoriser:
         self.bi_keys = np.zeros(0, dtype=np.int64)  # sorted first * U + second of kept bigrams
         self.idf = np.zeros(0, dtype=np.float32)
         self.surfaces: dict[str, str] = {}
+        self._known: np.ndarray | None = None
+
+    def __getstate__(self):
+        # Local ids are the analyser's, renumbered when it is rebuilt on load.
+        return {**self.__dict__, "_known": None}
 
     @property
     def n_features(self) -> int:
@@ -330,9 +351,7 @@ class Vectoriser:
     def _columns(self, a: Analysis):
         """Local ids of an analysis -> fitted columns (-1 when not a feature)."""
         U = len(self.uni_names)
-        local = np.fromiter(
-            (self.uni_index.get(name, -1) for name in a.names), dtype=np.int64, count=len(a.names)
-        )
+        local = self._local_columns(a.names)
         uni_cols = local[a.uni] if len(a.uni) else np.zeros(0, np.int64)
         f, s = local[a.b_first], local[a.b_second]
         ok = (f >= 0) & (s >= 0)
@@ -346,6 +365,22 @@ class Vectoriser:
             sub[found] = U + at[found]
             bi_cols[ok] = sub
         return uni_cols, bi_cols
+
+    def _local_columns(self, names: list[str]) -> np.ndarray:
+        """Column of each analyser name; names only grow, so only new ones are looked up."""
+        known = self._known
+        if known is None or len(known) > len(names):
+            known = np.zeros(0, dtype=np.int64)
+        if len(known) < len(names):
+            get = self.uni_index.get
+            new = np.fromiter(
+                (get(name, -1) for name in names[len(known) :]),
+                dtype=np.int64,
+                count=len(names) - len(known),
+            )
+            known = np.concatenate([known, new])
+        self._known = known
+        return known
 
     def fit_transform(self, profiles: Sequence[Profile], progress=None) -> list[sp.csr_matrix]:
         a = self.analyser.analyse(profiles)
@@ -365,6 +400,7 @@ class Vectoriser:
         kept_names = sorted(a.names[i] for i in np.flatnonzero(uni_keep))
         self.uni_names = kept_names
         self.uni_index = {name: j for j, name in enumerate(kept_names)}
+        self._known = None
         U = len(kept_names)
         local = np.fromiter(
             (self.uni_index.get(name, -1) for name in a.names), dtype=np.int64, count=n_local
