@@ -21,6 +21,9 @@ PairSet = Collection[frozenset[str]] | None
 
 FORMAT_VERSION = 1
 REASONS_PER_CHANNEL = 3
+# A track record is measured against at least this many partners: one collaboration in a
+# young cluster is not the track record of a hub.
+MIN_TOP_DEGREE = 20
 # Number of look-alike organisations whose partners feed the ``peer_partners`` channel.
 PEERS = 100
 # Queries whose reasons are computed together when a table is read.
@@ -215,7 +218,7 @@ class MatchingIndex:
             partner_profile[key] = _l2rows(sp.csr_matrix(pp, dtype=np.float32))
             cols = sorted(org_index[other][p] for p in ps if p in org_index[other])
             partner_vec[key] = _row_vector(dict.fromkeys(cols, 1.0), len(orgs[other]))
-            popularity[key] = math.log1p(len(ps)) / math.log1p(max_degree)
+            popularity[key] = math.log1p(len(ps)) / math.log1p(max(max_degree, MIN_TOP_DEGREE))
         # Network peers: organisations of my sector that worked with my partners, weighted as
         # a three-step walk (resource allocation): each partner spreads over its partners,
         # each peer over its own partners, so that hubs do not drown the rest. Weights sum to

@@ -39,7 +39,21 @@ class Analysis:
     b_first: np.ndarray
     b_second: np.ndarray
     b_weight: np.ndarray
-    surfaces: dict[str, str]
+    surface_counts: dict[tuple[str, str], int]
+
+    @property
+    def surfaces(self) -> dict[str, str]:
+        """Most frequent written form of each stem (ties: alphabetical), for reasons."""
+        best: dict[str, tuple[int, str]] = {}
+        for (name, form), count in self.surface_counts.items():
+            old = best.get(name)
+            if old is None or count > old[0] or (count == old[0] and form < old[1]):
+                best[name] = (count, form)
+        return {name: form for name, (_, form) in best.items()}
+
+
+# Profiles analysed together: bounds the memory of the token arrays at any corpus size.
+ANALYSIS_CHUNK = 4096
 
 
 class Analyser:
@@ -130,9 +144,32 @@ class Analyser:
     # -- analysis ---------------------------------------------------------------------------
 
     def analyse(self, profiles: Sequence[Profile]) -> Analysis:
-        segs, direct = self.segments(profiles)
-        with self._lock:  # the stem table grows as new words are met
-            return self._analyse(segs, direct)
+        parts = []
+        for start in range(0, max(len(profiles), 1), ANALYSIS_CHUNK):
+            segs, direct = self.segments(profiles[start : start + ANALYSIS_CHUNK])
+            with self._lock:  # the stem table grows as new words are met
+                part = self._analyse(segs, direct)
+            part.rows += start * CHANNELS
+            part.b_rows += start * CHANNELS
+            parts.append(part)
+        if len(parts) == 1:
+            return parts[0]
+        counts: dict[tuple[str, str], int] = {}
+        for part in parts:
+            for key, count in part.surface_counts.items():
+                counts[key] = counts.get(key, 0) + count
+        # Local ids only grow: the last part's names extend every earlier part's.
+        return Analysis(
+            names=parts[-1].names,
+            rows=np.concatenate([p.rows for p in parts]),
+            uni=np.concatenate([p.uni for p in parts]),
+            weight=np.concatenate([p.weight for p in parts]),
+            b_rows=np.concatenate([p.b_rows for p in parts]),
+            b_first=np.concatenate([p.b_first for p in parts]),
+            b_second=np.concatenate([p.b_second for p in parts]),
+            b_weight=np.concatenate([p.b_weight for p in parts]),
+            surface_counts=counts,
+        )
 
     def _analyse(self, segs, direct) -> Analysis:
         tokens_per_seg = [WORD_RE.findall(text) for _, text, _, _ in segs]
@@ -227,17 +264,18 @@ class Analyser:
 
         # Concepts first: the stem list only grows at its end, so local ids stay valid.
         names = [CONCEPT_PREFIX + key for key in self._concepts] + stem_names
-        surfaces = self._surfaces(word_pos, stems, raw_ids, stem_names, surface_of)
+        surface_counts = self._surface_counts(word_pos, stems, raw_ids, stem_names, surface_of)
+        i32, f32 = np.int32, np.float32
         return Analysis(
             names=names,
-            rows=np.concatenate([rows, np.asarray(extra_rows, dtype=np.int64)]),
-            uni=np.concatenate([feat, np.asarray(extra_feat, dtype=np.int64)]),
-            weight=np.concatenate([weight, np.asarray(extra_w, dtype=np.float64)]),
-            b_rows=rows[b_idx],
-            b_first=feat[b_idx],
-            b_second=feat[b_idx + 1],
-            b_weight=weight[b_idx],
-            surfaces=surfaces,
+            rows=np.concatenate([rows, np.asarray(extra_rows, dtype=np.int64)]).astype(i32),
+            uni=np.concatenate([feat, np.asarray(extra_feat, dtype=np.int64)]).astype(i32),
+            weight=np.concatenate([weight, np.asarray(extra_w, dtype=np.float64)]).astype(f32),
+            b_rows=rows[b_idx].astype(i32),
+            b_first=feat[b_idx].astype(i32),
+            b_second=feat[b_idx + 1].astype(i32),
+            b_weight=weight[b_idx].astype(f32),
+            surface_counts=surface_counts,
         )
 
     def _match(self, stems: np.ndarray, seg_end: np.ndarray):
@@ -298,21 +336,18 @@ class Analyser:
         return np.asarray(keep, dtype=np.int64)
 
     @staticmethod
-    def _surfaces(word_pos, stems, raw_ids, stem_names, surface_of) -> dict[str, str]:
-        """Most frequent written form of each stem (ties: alphabetical), for reasons."""
+    def _surface_counts(word_pos, stems, raw_ids, stem_names, surface_of):
+        """How often each stem is written each way (reasons show the most frequent form)."""
         if len(word_pos) == 0:
             return {}
         pairs = stems[word_pos] * (len(surface_of) + 1) + raw_ids[word_pos]
         uniq, counts = np.unique(pairs, return_counts=True)
-        best: dict[str, tuple[int, str]] = {}
+        out: dict[tuple[str, str], int] = {}
         for key, count in zip(uniq.tolist(), counts.tolist(), strict=True):
             stem_id, raw_id = divmod(key, len(surface_of) + 1)
-            name = stem_names[stem_id]
-            form = surface_of[raw_id]
-            old = best.get(name)
-            if old is None or count > old[0] or (count == old[0] and form < old[1]):
-                best[name] = (count, form)
-        return {name: form for name, (_, form) in best.items()}
+            pair = (stem_names[stem_id], surface_of[raw_id])
+            out[pair] = out.get(pair, 0) + count
+        return out
 
 
 def _distinct(x: np.ndarray) -> np.ndarray:
@@ -388,11 +423,12 @@ class Vectoriser:
         min_df = self.min_df if self.min_df is not None else (2 if n >= 1000 else 1)
         n_local = len(a.names)
         # Document frequency over profiles (any channel) of unigrams and bigrams.
-        uni_pairs = _distinct((a.rows // CHANNELS) * n_local + a.uni)
+        uni_pairs = _distinct((a.rows // CHANNELS).astype(np.int64) * n_local + a.uni)
         uni_df = np.bincount(uni_pairs % n_local, minlength=n_local)
-        bi_local = a.b_first * n_local + a.b_second
+        del uni_pairs
+        bi_local = a.b_first.astype(np.int64) * n_local + a.b_second
         bi_u, bi_inv = np.unique(bi_local, return_inverse=True)
-        bi_pairs = _distinct((a.b_rows // CHANNELS) * max(len(bi_u), 1) + bi_inv)
+        bi_pairs = _distinct((a.b_rows // CHANNELS).astype(np.int64) * max(len(bi_u), 1) + bi_inv)
         bi_df = np.bincount(bi_pairs % max(len(bi_u), 1), minlength=len(bi_u))
         max_count = self.max_df * n
         uni_keep = (uni_df >= min_df) & (uni_df <= max_count)
@@ -429,16 +465,17 @@ class Vectoriser:
 
     def _tf_matrices(self, a: Analysis, n: int) -> list[sp.csr_matrix]:
         uni_cols, bi_cols = self._columns(a)
-        rows = np.concatenate([a.rows, a.b_rows])
         cols = np.concatenate([uni_cols, bi_cols])
-        vals = np.concatenate([a.weight, a.b_weight])
         ok = cols >= 0
-        M = sp.csr_matrix(
-            (vals[ok], (rows[ok], cols[ok])), shape=(n * CHANNELS, max(self.n_features, 0))
-        )
-        M.sum_duplicates()
+        rows = np.concatenate([a.rows, a.b_rows])[ok]
+        vals = np.concatenate([a.weight, a.b_weight])[ok].astype(np.float64)
+        cols = cols[ok].astype(np.int32)
+        M = sp.coo_matrix(
+            (vals, (rows, cols)), shape=(n * CHANNELS, max(self.n_features, 0))
+        ).tocsr()  # sums duplicates
+        del rows, cols, vals
         M.data = _tf(M.data)
-        return [sp.csr_matrix(M[ch::CHANNELS], dtype=np.float64) for ch in range(CHANNELS)]
+        return [sp.csr_matrix(M[ch::CHANNELS]) for ch in range(CHANNELS)]
 
     def _weigh(self, tf: sp.csr_matrix) -> sp.csr_matrix:
         tf = tf.copy()
