@@ -31,7 +31,8 @@ looking_for="", parent=None, language=None, kind=None)``
 
 ``Weights(expertise, offer_to_need, need_to_offer, similar_partners, peer_partners, network,
 track_record, tags, focus_areas, inherit, broader)``
-    Channel weights of the final score (see :class:`Weights`) and document-building weights.
+    Channel weights of the final score (see :class:`Weights`, which says how the defaults
+    were chosen) and document-building weights.
 
 ``MatchingEngine(vocabulary=None, weights=None, *, min_df=None, max_df=1.0)``
     ``.fit(profiles, history=(), progress=None) -> MatchingIndex``. ``history`` holds pairs of
@@ -51,13 +52,10 @@ track_record, tags, focus_areas, inherit, broader)``
     ``channels`` maps channel name -> contribution to the score. A reason with a ``concept``
     renders in either language with ``vocabulary.label(concept, "fr"|"en")`` (or
     ``reason.text(vocabulary, lang)``); otherwise ``term`` is a readable surface form. For
-    ``network`` the term is the key of an organisation of the query's sector that shares
-    partners with the query and worked with the candidate; for ``track_record`` it is the
-    candidate's number of known partners.
-
-``Vocabulary.default()``, ``.extended(extra)``, ``.label(key, lang)``, ``.annotate(text)``
-    ``extra`` items: ``(key, label_fr, label_en, [terms...])`` tuples, mappings or
-    :class:`Concept` objects; an existing key gains the new synonyms.
+    ``peer_partners`` ("works with organisations like yours: X, Y") and ``network`` ("works
+    with organisations that share partners with you: X, Y") the terms are keys of those
+    organisations (of the query's sector; the app renders their names); for
+    ``track_record`` the term is the candidate's number of known partners.
 
 How it works
 ------------
@@ -65,16 +63,43 @@ Each profile becomes three TF-IDF documents (expertise = free text + tags + focu
 tags and focus areas weighted above free text; offer; looking for) in one feature space of
 concept keys, light bilingual stems and their bigrams. Concepts come from
 ``data/concepts.toml`` (French and English labels, synonyms and abbreviations), matched as
-phrases before vectorising, so a French text and an English one meet on the same features.
-The score of a candidate is a weighted sum of channels (see :class:`Weights`), computed for
-all pairs by an exact sparse top-k kernel (:mod:`matchmaker.matching.kernel`) and for one
-profile by an inverted index over the other sector's vectors. Adding or editing a profile
-does not refit: features and IDF stay as fitted until the next :meth:`MatchingEngine.fit`.
+phrases, so a French text and an English one meet on the same features. Texts are analysed
+in batches on arrays (:mod:`matchmaker.matching.vectorise`).
+
+The score of a candidate is a weighted sum of channels (see :class:`Weights`): text
+similarity and complementarity, and, when a collaboration history is given, the partners of
+the query's look-alike organisations (``peer_partners``), of the organisations sharing
+partners with it (``network``) and the candidate's track record. Every channel is a dot
+product of a query row and a candidate row (history channels over the organisations of the
+query's sector), so all pairs go through one exact sparse top-k kernel
+(:mod:`matchmaker.matching.kernel`); when the two complementarity weights are equal and no
+directional history channel is on, score(a -> b) = score(b -> a) and one product gives both
+directions (rows and columns). One profile is scored by an inverted index over the other
+sector's rows. Reasons are read off the element-wise product of the two rows, in batches.
+Adding or editing a profile does not refit: features, IDF and history peers stay as fitted
+until the next :meth:`MatchingEngine.fit`. Importing this package loads neither NumPy nor
+SciPy; the engine classes load them on first use.
 """
 
-from .engine import MatchingEngine, MatchingIndex, SuggestionTable
+from typing import TYPE_CHECKING
+
 from .model import CHANNELS, SECTORS, Profile, Reason, Suggestion, Weights
 from .vocabulary import Concept, Vocabulary
+
+if TYPE_CHECKING:
+    from .engine import MatchingEngine, MatchingIndex, SuggestionTable
+
+_ENGINE_NAMES = ("MatchingEngine", "MatchingIndex", "SuggestionTable")
+
+
+def __getattr__(name: str):
+    # NumPy and SciPy load with the engine, on first use, not when the package is imported.
+    if name in _ENGINE_NAMES:
+        from . import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CHANNELS",

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 from . import kernel
 from .model import SECTORS, TEXT_CHANNELS, Profile, Reason, Suggestion, Weights
-from .vectorise import Analyser, ProfileCounts, Vectoriser
+from .vectorise import Analyser, Vectoriser
 from .vocabulary import Vocabulary
 
 Progress = Callable[[int, int], None] | None
@@ -22,6 +21,15 @@ PairSet = Collection[frozenset[str]] | None
 
 FORMAT_VERSION = 1
 REASONS_PER_CHANNEL = 3
+# A track record is measured against at least this many partners: one collaboration in a
+# young cluster is not the track record of a hub.
+MIN_TOP_DEGREE = 20
+# Number of look-alike organisations whose partners feed the ``peer_partners`` channel.
+PEERS = 100
+# Queries whose reasons are computed together when a table is read.
+EXPLAIN_CHUNK = 512
+# History channels whose features are organisations of the query's sector.
+HISTORY_PEER_CHANNELS = ("network", "peer_partners")
 # A term is worth showing when it carries at least this share of its channel's score.
 REASON_MIN_SHARE = 0.05
 
@@ -63,12 +71,13 @@ class _History:
     """Organisation-level signals derived from the known collaborations."""
 
     partners: dict[str, set[str]]
-    # Per sector: organisation keys in a fixed order (dimension of the network blocks).
+    # Per sector: organisation keys in a fixed order (dimension of the peer blocks).
     orgs: dict[str, list[str]]
     org_index: dict[str, dict[str, int]]
     partner_profile: dict[str, sp.csr_matrix]  # key -> 1 x F, l2-normalised
-    peers: dict[str, sp.csr_matrix]  # key -> 1 x n_orgs(own sector)
-    partner_vec: dict[str, sp.csr_matrix]  # key -> 1 x n_orgs(other sector)
+    peers: dict[str, sp.csr_matrix]  # key -> 1 x n_orgs(own sector): shared-partner peers
+    text_peers: dict[str, sp.csr_matrix]  # key -> 1 x n_orgs(own sector): look-alike peers
+    partner_vec: dict[str, sp.csr_matrix]  # key -> 1 x n_orgs(other sector), 0/1
     popularity: dict[str, float]
     max_degree: int
 
@@ -106,15 +115,9 @@ class MatchingEngine:
             raise ValueError("profile keys must be unique")
         analyser = Analyser(self.vocabulary, self.weights)
         vectoriser = Vectoriser(analyser, min_df=self.min_df, max_df=self.max_df)
-        counts: list[ProfileCounts] = []
-        total = len(profiles) + 3
-        for i, p in enumerate(profiles):
-            counts.append(analyser.profile_counts(p))
-            if progress and (i % 1000 == 999):
-                progress(i + 1, total)
-        E, Of, N = vectoriser.fit_transform(
-            counts, progress=(lambda c: progress(len(profiles) + c, total)) if progress else None
-        )
+        E, Of, N = vectoriser.fit_transform(profiles)
+        if progress:
+            progress(len(profiles), len(profiles))
         index = MatchingIndex(self.vocabulary, self.weights, vectoriser)
         index._load(profiles, E, Of, N, list(history))
         return index
@@ -150,6 +153,8 @@ class MatchingIndex:
             self._records[p.key] = _Record(p.key, p.sector, p.effective_kind, p.group, p.parent)
             by_pool.setdefault((p.sector, p.effective_kind), []).append(i)
         for (sector, kind), idx in by_pool.items():
+            # Rows in key order: ties (broken by row) never depend on the caller's order.
+            idx = sorted(idx, key=lambda i: profiles[i].key)
             pool = _Pool(sector, kind, [profiles[i].key for i in idx], E[idx], Of[idx], N[idx])
             self._pools[(sector, kind)] = pool
         self._history_pairs = {frozenset(pair) for pair in history if pair[0] != pair[1]}
@@ -186,7 +191,8 @@ class MatchingIndex:
     def _build_history(self, history: list[tuple[str, str]]) -> _History:
         recs = self._records
         partners: dict[str, set[str]] = {}
-        for a, b in history:
+        for pair in history:
+            a, b = pair[0], pair[1]
             ra, rb = recs.get(a), recs.get(b)
             # Only cross-sector pairs of known profiles feed the signals.
             if ra is None or rb is None or ra.sector == rb.sector:
@@ -198,6 +204,7 @@ class MatchingIndex:
         org_index = {s: {k: i for i, k in enumerate(orgs[s])} for s in SECTORS}
         n_features = self.vectoriser.n_features
         partner_profile, peers, partner_vec, popularity = {}, {}, {}, {}
+        text_peers: dict[str, sp.csr_matrix] = {}
         max_degree = max((len(v) for v in partners.values()), default=0)
         for key, ps in partners.items():
             sector = recs[key].sector
@@ -208,16 +215,14 @@ class MatchingIndex:
                     pool, i = org_rows[p]
                     rows.append(pool.E[i])
             pp = sp.vstack(rows).sum(axis=0) if rows else np.zeros((1, n_features))
-            partner_profile[key] = normalize(sp.csr_matrix(pp, dtype=np.float32))
-            cols = [org_index[other][p] for p in sorted(ps) if p in org_index[other]]
-            vec = sp.csr_matrix(
-                (np.ones(len(cols), np.float32), (np.zeros(len(cols), int), cols)),
-                shape=(1, len(orgs[other])),
-            )
-            partner_vec[key] = normalize(vec)
-            popularity[key] = math.log1p(len(ps)) / math.log1p(max_degree)
-        # Peers: organisations of my sector that worked with my partners, each partner's
-        # contribution spread over its own partners so that hubs do not drown the rest.
+            partner_profile[key] = _l2rows(sp.csr_matrix(pp, dtype=np.float32))
+            cols = sorted(org_index[other][p] for p in ps if p in org_index[other])
+            partner_vec[key] = _row_vector(dict.fromkeys(cols, 1.0), len(orgs[other]))
+            popularity[key] = math.log1p(len(ps)) / math.log1p(max(max_degree, MIN_TOP_DEGREE))
+        # Network peers: organisations of my sector that worked with my partners, weighted as
+        # a three-step walk (resource allocation): each partner spreads over its partners,
+        # each peer over its own partners, so that hubs do not drown the rest. Weights sum to
+        # one, so the network score is a share.
         for key, ps in partners.items():
             sector = recs[key].sector
             acc: dict[int, float] = {}
@@ -226,16 +231,75 @@ class MatchingIndex:
                 for q in partners[p]:
                     if q != key and q in org_index[sector]:
                         j = org_index[sector][q]
-                        acc[j] = acc.get(j, 0.0) + share
-            cols = sorted(acc)
-            vec = sp.csr_matrix(
-                (np.array([acc[c] for c in cols], np.float32), (np.zeros(len(cols), int), cols)),
-                shape=(1, len(orgs[sector])),
-            )
-            peers[key] = normalize(vec)
+                        acc[j] = acc.get(j, 0.0) + share / len(partners[q])
+            total = sum(acc.values())
+            if total > 0:
+                peers[key] = _row_vector({j: v / total for j, v in acc.items()}, len(orgs[sector]))
+        if partners and self.weights.peer_partners > 0:
+            for sector in SECTORS:
+                text_peers.update(self._text_peers_of_sector(sector, orgs, partners))
         return _History(
-            partners, orgs, org_index, partner_profile, peers, partner_vec, popularity, max_degree
+            partners,
+            orgs,
+            org_index,
+            partner_profile,
+            peers,
+            text_peers,
+            partner_vec,
+            popularity,
+            max_degree,
         )
+
+    def _org_matrix(self, sector: str, orgs: Sequence[str]) -> sp.csr_matrix:
+        org_rows = self._org_rows()
+        F = self.vectoriser.n_features
+        rows = [org_rows[k][0].E[org_rows[k][1]] for k in orgs]
+        return sp.vstack(rows).tocsr() if rows else _empty(0, F)
+
+    def _text_peers_of_sector(self, sector, orgs, partners) -> dict[str, sp.csr_matrix]:
+        """Look-alike peers: the ``PEERS`` organisations of my sector closest to my expertise
+        (cosine), weights summing to one; only those with known partners will count."""
+        keys = orgs[sector]
+        if len(keys) < 2:
+            return {}
+        E = self._org_matrix(sector, keys)
+        k = min(PEERS + 1, len(keys))
+        idx, val = kernel.top_k(E, E, k)
+        out = {}
+        n = len(keys)
+        for i, key in enumerate(keys):
+            ok = (idx[i] >= 0) & (idx[i] != i)
+            cols, vals = idx[i][ok][:PEERS], val[i][ok][:PEERS]
+            vec = self._peer_vector(cols, vals, n, partners, keys)
+            if vec is not None:
+                out[key] = vec
+        return out
+
+    @staticmethod
+    def _peer_vector(cols, vals, n, partners, keys) -> sp.csr_matrix | None:
+        total = float(vals.sum())
+        if total <= 0:
+            return None
+        weights = {int(c): float(v) / total for c, v in zip(cols, vals, strict=True)}
+        # Peers without partners add nothing to the score; they are left out of the vector.
+        weights = {c: v for c, v in weights.items() if keys[c] in partners}
+        return _row_vector(weights, n) if weights else None
+
+    def _text_peers_for(self, profile: Profile, E: sp.csr_matrix) -> sp.csr_matrix | None:
+        """Look-alike peers of a profile outside the fitted history (new or edited)."""
+        h = self._history
+        keys = h.orgs[profile.sector]
+        if not keys:
+            return None
+        cache_key = ("orgE", profile.sector)
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self._org_matrix(profile.sector, keys)
+        M = self._cache[cache_key]
+        sims = np.asarray((M @ E.T).toarray()).ravel()
+        if profile.key in h.org_index[profile.sector]:
+            sims[h.org_index[profile.sector][profile.key]] = -np.inf
+        idx, val = _top_of_vector(sims, PEERS, 0.0)
+        return self._peer_vector(idx, val, len(keys), h.partners, keys)
 
     # -- stacked representations ------------------------------------------------------------
 
@@ -280,10 +344,12 @@ class MatchingIndex:
         Of: sp.csr_matrix,
         N: sp.csr_matrix,
         role: str,
+        text_peers: sp.csr_matrix | None = None,
     ) -> list[tuple[str, sp.csr_matrix]]:
         """Channel blocks of profiles of ``sector`` acting as query or as candidate.
 
         Query and candidate blocks line up so that their dot product is the weighted score.
+        ``text_peers`` replaces the fitted look-alike peers (a profile outside the fit).
         """
         w = self.weights
         F = self.vectoriser.n_features
@@ -296,7 +362,6 @@ class MatchingIndex:
                 ("offer_to_need", lambda: N),
                 ("need_to_offer", lambda: Of),
                 ("similar_partners", lambda: self._hist_rows(keys, parents, "partner_profile", F)),
-                ("peer_partners", lambda: E),
             ]
         else:
             spec = [
@@ -304,23 +369,43 @@ class MatchingIndex:
                 ("offer_to_need", lambda: Of),
                 ("need_to_offer", lambda: N),
                 ("similar_partners", lambda: E),
-                ("peer_partners", lambda: self._hist_rows(keys, parents, "partner_profile", F)),
             ]
         for name, make in spec:
             weight = w.channel(name)
-            if weight <= 0 or (name in ("similar_partners", "peer_partners") and not has_hist):
+            if weight <= 0 or (name == "similar_partners" and not has_hist):
                 continue
             M = make()
             blocks.append((name, M * np.float32(weight) if role == "query" else M))
-        if w.network > 0 and has_hist:
+        if not has_hist:
+            return blocks
+        # History channels: the query's peers (organisations of its sector) against the
+        # candidate's partners (the same organisations).
+        for name, table in (("network", "peers"), ("peer_partners", "text_peers")):
+            weight = w.channel(name)
+            if weight <= 0:
+                continue
             if role == "query":
                 dim = len(h.orgs[sector])
-                M = self._hist_rows(keys, parents, "peers", dim) * np.float32(w.network)
+                if name == "peer_partners" and text_peers is not None:
+                    M = text_peers
+                else:
+                    M = self._hist_rows(keys, parents, table, dim)
+                M = M * np.float32(weight)
             else:
-                dim = len(h.orgs[_other(sector)])
-                M = self._hist_rows(keys, parents, "partner_vec", dim)
-            blocks.append(("network", M))
+                M = self._hist_rows(keys, parents, "partner_vec", len(h.orgs[_other(sector)]))
+            blocks.append((name, sp.csr_matrix(M, dtype=np.float32)))
         return blocks
+
+    def _symmetric(self) -> bool:
+        """Whether score(a -> b) equals score(b -> a) for every pair, so that one product
+        serves both directions: true when the two complementarity weights are equal and no
+        directional history channel is on (the track record is a per-direction bias)."""
+        w = self.weights
+        h = self._history
+        directional = h is not None and not h.empty and (
+            w.similar_partners > 0 or w.network > 0 or w.peer_partners > 0
+        )
+        return w.offer_to_need == w.need_to_offer and not directional
 
     def _pool_parents(self, pool: _Pool) -> list[str | None]:
         return [self._records[k].parent for k in pool.keys]
@@ -392,43 +477,51 @@ class MatchingIndex:
         Returns a lazy mapping key -> list of :class:`Suggestion` (reasons are computed when
         a key is read, so storing 100k lists does not hold them all in memory at once).
         """
-        directions = []
         pairs = []
         for (sector, kind), qpool in sorted(self._pools.items()):
             cpool = self._pools.get((_other(sector), kind))
             if cpool is not None and qpool.keys and cpool.keys:
                 pairs.append((qpool, cpool))
-        total = sum(len(q.keys) for q, _ in pairs)
+        symmetric = self._symmetric()
+        if symmetric:
+            # One product per kind: rows are one sector's suggestions, columns the other's.
+            pairs = [(q, c) for q, c in pairs if q.sector == SECTORS[0]]
+        total = sum(len(q.keys) + (len(c.keys) if symmetric else 0) for q, c in pairs)
         done = 0
+        directions = []
         for qpool, cpool in pairs:
             Q, _ = self._stack(qpool, "query")
             C, _ = self._stack(cpool, "candidate")
             offset = done
+            share = len(qpool.keys) + (len(cpool.keys) if symmetric else 0)
 
-            def report(d, _t, offset=offset):
+            def report(d, t, offset=offset, share=share):
                 if progress:
-                    progress(offset + d, total)
+                    progress(offset + round(share * d / max(t, 1)), total)
 
-            idx, val = kernel.top_k(
+            rows, cols = kernel.top_k_both(
                 Q,
                 C,
                 k,
-                bias=self._bias(cpool),
+                row_bias=self._bias(cpool),
+                col_bias=self._bias(qpool) if symmetric else None,
                 exclude=self._exclusions(qpool, cpool, exclude),
                 min_score=min_score,
+                columns=symmetric,
                 progress=report,
             )
-            directions.append((qpool, cpool, idx, val))
-            done += len(qpool.keys)
+            directions.append((qpool, cpool, *rows))
+            if cols is not None:
+                directions.append((cpool, qpool, *cols))
+            done += share
+        if progress and total == 0:
+            progress(0, 0)
         return SuggestionTable(self, directions)
 
     # -- single profile ---------------------------------------------------------------------
 
     def _profile_rows(self, profile: Profile):
-        counts = self.vectoriser.analyser.profile_counts(profile)
-        E = self.vectoriser.row(counts.expertise)
-        Of = self.vectoriser.row(counts.offer)
-        N = self.vectoriser.row(counts.need)
+        E, Of, N = self.vectoriser.transform([profile])
         parent = profile.parent
         if parent and parent in self._records and self.weights.inherit > 0:
             rec = self._records[parent]
@@ -452,8 +545,20 @@ class MatchingIndex:
         if cpool is None or not cpool.keys:
             return []
         E, Of, N = self._profile_rows(profile)
+        h = self._history
+        text_peers = None
+        if (
+            h is not None
+            and not h.empty
+            and self.weights.peer_partners > 0
+            and profile.effective_kind == "organisation"
+            and profile.key not in h.text_peers
+        ):
+            text_peers = self._text_peers_for(profile, E)
+            if text_peers is None:
+                text_peers = _empty(1, len(h.orgs[profile.sector]))
         blocks = self._blocks(
-            profile.sector, [profile.key], [profile.parent], E, Of, N, role="query"
+            profile.sector, [profile.key], [profile.parent], E, Of, N, "query", text_peers
         )
         q, _ = _hstack(blocks, 1)
         C = self._inverted(cpool)
@@ -562,8 +667,7 @@ class MatchingIndex:
         the offer weight being ``Weights.offer_to_need``. Profiles scoring zero come last (in
         key order) when ``k`` is None, so that every given profile gets a rank.
         """
-        counts = self.vectoriser.analyser.query_counts(text, tags, focus_areas)
-        q = self.vectoriser.row(counts)
+        q = self.vectoriser.query(text, tags, focus_areas)
         w = self.weights
         results: list[Suggestion] = []
         for (s, kd), pool in sorted(self._pools.items()):
@@ -599,55 +703,92 @@ class MatchingIndex:
 
     def _explain_rows(self, q, layout, C, idx, val, cpool, bias) -> list[Suggestion]:
         idx = np.asarray(idx, dtype=np.int64)
-        prod = sp.csr_matrix(C[idx].multiply(q), dtype=np.float64)
-        out = []
+        q_rows = np.zeros(len(idx), dtype=np.int64)
+        return self._explain_pairs(q, q_rows, C, idx, np.asarray(val), layout, cpool, bias)[0]
+
+    def _explain_pairs(
+        self, Q, q_rows, C, c_rows, scores, layout, cpool, bias, groups=None
+    ) -> list[list[Suggestion]]:
+        """Suggestions with reasons for many (query row, candidate row) pairs at once.
+
+        The element-wise product of the two stacked rows holds each feature's share of the
+        score; per pair and channel, the channel's total and its top features are read off
+        with array operations. ``groups`` (ascending, one per pair) splits the output into
+        one list per query; by default all pairs form one list.
+        """
+        n = len(c_rows)
+        if groups is None:
+            groups = np.zeros(n, dtype=np.int64)
+        n_groups = int(groups[-1]) + 1 if n else 0
+        out: list[list[Suggestion]] = [[] for _ in range(n_groups)]
+        if n == 0:
+            return out
+        P = sp.csr_matrix(Q[q_rows].multiply(C[c_rows]), dtype=np.float64)
+        P.eliminate_zeros()
+        pair = np.repeat(np.arange(n), np.diff(P.indptr))
+        cols, vals = P.indices.astype(np.int64), P.data
+        starts = np.array([lo for _, lo, _ in layout] + [C.shape[1]], dtype=np.int64)
+        channel = np.searchsorted(starts, cols, side="right") - 1
+        n_ch = max(len(layout), 1)
+        group = pair * n_ch + channel
+        totals = np.bincount(group, weights=vals, minlength=n * n_ch)
+        # Top features per (pair, channel): by value, ties by feature.
+        order = np.lexsort((cols, -vals, group))
+        g_sorted = group[order]
+        first = np.searchsorted(g_sorted, g_sorted)
+        rank = np.arange(len(order)) - first
+        pick = order[
+            (rank < REASONS_PER_CHANNEL) & (vals[order] >= REASON_MIN_SHARE * totals[g_sorted])
+        ]
+        names = [name for name, _, _ in layout]
         F = self.vectoriser.n_features
-        orgs = self._history.orgs if self._history is not None else {}
-        for r, (c, score) in enumerate(zip(idx, val, strict=True)):
-            start, stop = prod.indptr[r], prod.indptr[r + 1]
-            cols = prod.indices[start:stop]
-            vals = prod.data[start:stop]
-            channels: dict[str, float] = {}
-            reasons: list[Reason] = []
-            for name, lo, hi in layout:
-                sel = (cols >= lo) & (cols < hi)
-                total = float(vals[sel].sum())
-                if total <= 0:
-                    continue
-                channels[name] = total
-                order = np.lexsort((cols[sel], -vals[sel]))
-                picked = 0
-                for j in order:
-                    v = float(vals[sel][j])
-                    if picked >= REASONS_PER_CHANNEL or v < REASON_MIN_SHARE * total:
-                        break
-                    feature = int(cols[sel][j] - lo)
-                    if name in TEXT_CHANNELS and feature < F:
-                        concept, term = self.vectoriser.readable(feature)
-                    elif name == "network":
-                        sector = cpool.sector if name == "network" else None
-                        other = _other(sector)
-                        concept, term = None, orgs.get(other, [""] * (feature + 1))[feature]
-                    else:
-                        continue
-                    reasons.append(Reason(name, concept, term, v))
-                    picked += 1
-            if bias is not None and bias[c] > 0:
-                channels["track_record"] = float(bias[c])
-                n = len(self._history.partners.get(cpool.keys[c], ()))
-                if n == 0:
-                    parent = self._records[cpool.keys[c]].parent
-                    n = len(self._history.partners.get(parent, ())) if parent else 0
-                reasons.append(Reason("track_record", None, str(n), float(bias[c])))
-            out.append(
-                Suggestion(
-                    candidate=cpool.keys[c],
-                    score=float(score),
-                    channels={k: round(v, 6) for k, v in channels.items()},
-                    reasons=reasons,
-                )
-            )
+        h = self._history
+        orgs = h.orgs.get(_other(cpool.sector), []) if h is not None else []
+        readable = self._readable_cache()
+        reasons_of: dict[int, list[Reason]] = {}
+        # Plain Python scalars from here: the loops below run once per reason and per pair.
+        p_channel = channel[pick].tolist()
+        p_feature = (cols[pick] - starts[channel[pick]]).tolist()
+        p_value = vals[pick].tolist()
+        p_pair = pair[pick].tolist()
+        for ch, feature, value, r in zip(p_channel, p_feature, p_value, p_pair, strict=True):
+            name = names[ch]
+            if name in TEXT_CHANNELS and feature < F:
+                term_of = readable.get(feature)
+                if term_of is None:
+                    term_of = readable[feature] = self.vectoriser.readable(feature)
+                concept, term = term_of
+            elif name in HISTORY_PEER_CHANNELS:
+                concept, term = None, orgs[feature] if feature < len(orgs) else ""
+            else:
+                continue
+            reasons_of.setdefault(r, []).append(Reason(name, concept, term, value))
+        totals = totals.reshape(n, n_ch).round(6).tolist()
+        partners = h.partners if h is not None else {}
+        bias_l = bias.tolist() if bias is not None else None
+        keys = cpool.keys
+        n_names = len(names)
+        for r, (c, score, g) in enumerate(
+            zip(c_rows.tolist(), np.asarray(scores).tolist(), groups.tolist(), strict=True)
+        ):
+            row = totals[r]
+            channels = {names[ch]: row[ch] for ch in range(n_names) if row[ch] > 0}
+            reasons = reasons_of.get(r, [])
+            if bias_l is not None and bias_l[c] > 0:
+                channels["track_record"] = round(bias_l[c], 6)
+                count = len(partners.get(keys[c], ()))
+                if count == 0:
+                    parent = self._records[keys[c]].parent
+                    count = len(partners.get(parent, ())) if parent else 0
+                reasons = [*reasons, Reason("track_record", None, str(count), bias_l[c])]
+            out[g].append(Suggestion(keys[c], score, channels, reasons))
         return out
+
+    def _readable_cache(self) -> dict[int, tuple[str | None, str]]:
+        cache = self._cache.get("readable")
+        if cache is None:
+            cache = self._cache["readable"] = {}
+        return cache  # type: ignore[return-value]
 
     # -- persistence ------------------------------------------------------------------------
 
@@ -673,19 +814,44 @@ class SuggestionTable(Mapping[str, list[Suggestion]]):
         self._index = index
         self._where: dict[str, tuple[int, int]] = {}
         self._directions = directions
+        self._chunks: dict[int, tuple[int, list[list[Suggestion]]]] = {}
         for d, (qpool, _, _, _) in enumerate(directions):
             for i, key in enumerate(qpool.keys):
                 self._where[key] = (d, i)
 
     def __getitem__(self, key: str) -> list[Suggestion]:
         d, i = self._where[key]
+        chunk = i // EXPLAIN_CHUNK
+        cached = self._chunks.get(d)
+        if cached is None or cached[0] != chunk:
+            cached = (chunk, self._explain_chunk(d, chunk))
+            self._chunks[d] = cached
+        return cached[1][i - chunk * EXPLAIN_CHUNK]
+
+    def _explain_chunk(self, d: int, chunk: int) -> list[list[Suggestion]]:
+        """Reasons of a run of consecutive queries, computed together (reading the table in
+        its own order costs one batch per ``EXPLAIN_CHUNK`` queries)."""
+        index = self._index
         qpool, cpool, idx, val = self._directions[d]
-        ok = idx[i] >= 0
-        q, layout = self._index._stack(qpool, "query")
-        return self._index._explain_one(q[i], layout, cpool, idx[i][ok], val[i][ok], None, None)
+        lo = chunk * EXPLAIN_CHUNK
+        hi = min(lo + EXPLAIN_CHUNK, len(qpool.keys))
+        block, scores = idx[lo:hi], val[lo:hi]
+        ok = block >= 0
+        groups = np.repeat(np.arange(hi - lo), ok.sum(axis=1))
+        q_rows = groups + lo
+        Q, layout = index._stack(qpool, "query")
+        C = index._stack(cpool, "candidate")[0]
+        out = index._explain_pairs(
+            Q, q_rows, C, block[ok], scores[ok], layout, cpool, index._bias(cpool), groups
+        )
+        out += [[] for _ in range(hi - lo - len(out))]
+        return out
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._where)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._where
 
     def __len__(self) -> int:
         return len(self._where)
@@ -708,7 +874,28 @@ def _mix(own: sp.csr_matrix, parent: sp.csr_matrix, alpha: float) -> sp.csr_matr
     w_own = np.where(has_own, 1.0 - alpha, 0.0).astype(np.float32)
     w_par = np.where(has_own, alpha, 1.0).astype(np.float32)
     mixed = sp.diags(w_own) @ own + sp.diags(w_par) @ parent
-    return normalize(sp.csr_matrix(mixed, dtype=np.float32)).astype(np.float32)
+    return _l2rows(sp.csr_matrix(mixed, dtype=np.float32))
+
+
+def _l2rows(M: sp.csr_matrix) -> sp.csr_matrix:
+    M = sp.csr_matrix(M, dtype=np.float32, copy=True)
+    counts = np.diff(M.indptr)
+    rows = np.repeat(np.arange(M.shape[0]), counts)
+    norms = np.sqrt(np.bincount(rows, weights=M.data.astype(np.float64) ** 2, minlength=M.shape[0]))
+    M.data /= np.repeat(np.where(norms > 0, norms, 1.0), counts).astype(np.float32)
+    return M
+
+
+def _row_vector(weights: dict[int, float], n: int) -> sp.csr_matrix:
+    cols = sorted(weights)
+    return sp.csr_matrix(
+        (
+            np.asarray([weights[c] for c in cols], dtype=np.float32),
+            np.asarray(cols, dtype=np.int32),
+            np.array([0, len(cols)]),
+        ),
+        shape=(1, n),
+    )
 
 
 def _hstack(blocks: list[tuple[str, sp.csr_matrix]], n_rows: int):

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 SECTORS = ("private", "public")
 
-# Channel names, in the order used for scores and reasons.
-TEXT_CHANNELS = ("expertise", "offer_to_need", "need_to_offer", "similar_partners", "peer_partners")
-CHANNELS = (*TEXT_CHANNELS, "network", "track_record")
+# Channel names, in the order used for scores and reasons. Text channels' reasons are terms or
+# concepts; ``peer_partners`` and ``network`` reasons are organisation keys.
+TEXT_CHANNELS = ("expertise", "offer_to_need", "need_to_offer", "similar_partners")
+CHANNELS = (*TEXT_CHANNELS, "peer_partners", "network", "track_record")
 
 
 @dataclass(frozen=True)
@@ -54,20 +55,31 @@ class Weights:
                 + offer_to_need * cos(my looking-for, their offer)
                 + need_to_offer * cos(my offer, their looking-for)
                 + similar_partners * cos(profile of my past partners, their expertise)
-                + peer_partners * cos(my expertise, profile of their past partners)
-                + network * overlap(partners of organisations sharing partners with me,
-                                    their partners)
-                + track_record * log(1 + their past partners) / log(1 + most partners)
+                + peer_partners * share of my look-alikes' similarity that went to
+                                  organisations which worked with them
+                + network * share of a three-step walk my partners -> their partners ->
+                            their partners reaching them (resource allocation)
+                + track_record * log(1 + their past partners) / log(1 + max(most partners, 20))
 
-    The history terms are zero when no collaboration history is given. Defaults come from
-    ``benchmarks/matching_quality.py`` (see the module docstring of ``matchmaker.matching``).
+    "Look-alikes" are the 100 organisations of my sector whose expertise is closest to mine
+    (cosine); they exist even when I have no history of my own. The history terms are zero
+    when no collaboration history is given, and small when it is thin (a share of look-alikes
+    with partners, a track record measured against at least 20 partners), so that text and
+    complementarity dominate in a young cluster.
+
+    Defaults: text weights as designed (expertise and both complementarity directions equal,
+    which also lets one product serve both directions); history weights from the grid of
+    ``benchmarks/matching_tuning.py --grid`` on ctg-dev, taking among the best settings by
+    mean R@10 ratio to the best baseline one that keeps expertise at 1 (the grid showed that
+    this costs little: R@10 0.187/0.376 instead of 0.192/0.383). ``similar_partners`` was
+    weak in every setting and is off by default.
     """
 
     expertise: float = 1.0
     offer_to_need: float = 1.0
     need_to_offer: float = 1.0
-    similar_partners: float = 0.5
-    peer_partners: float = 0.5
+    similar_partners: float = 0.0
+    peer_partners: float = 4.0
     network: float = 0.5
     track_record: float = 0.3
     # Document building: weight of tags and focus areas relative to free text, share of the

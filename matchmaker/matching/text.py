@@ -11,8 +11,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 # Letters and digits; apostrophes and hyphens split words ("l'anticorps", "fill-finish").
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -39,7 +37,52 @@ FRENCH_STOP_WORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | FRENCH_STOP_WORDS
+
+
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop-word list, read from its small module without importing
+    the whole of scikit-learn (seconds) just for a list of words."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")
+    path = None
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(next(iter(spec.submodule_search_locations))) / "feature_extraction"
+        path = path / "_stop_words.py"
+    if path is not None and path.is_file():
+        namespace: dict = {}
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+        words = namespace.get("ENGLISH_STOP_WORDS")
+        if words:
+            return frozenset(words)
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+class _StopWords:
+    """English (scikit-learn's list) and French stop words, loaded on first use so that
+    importing the engine stays light."""
+
+    _words: frozenset[str] | None = None
+
+    def _load(self) -> frozenset[str]:
+        if self._words is None:
+            type(self)._words = frozenset(_english_stop_words()) | FRENCH_STOP_WORDS
+        return self._words  # type: ignore[return-value]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._load()
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+STOP_WORDS = _StopWords()
 
 # Small words skipped inside multi-word concept matching only, so that "fill and finish",
 # "fill-finish" and "remplissage et conditionnement" style variants need one listing each.

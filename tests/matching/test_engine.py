@@ -254,3 +254,100 @@ def test_progress_is_reported(cluster):
     index = MatchingEngine().fit(cluster, progress=lambda d, t: calls.append((d, t)))
     index.top_k(progress=lambda d, t: calls.append((d, t)))
     assert calls and calls[-1][0] == calls[-1][1]
+
+
+TEXT_ONLY = Weights(similar_partners=0.0, peer_partners=0.0, network=0.0, track_record=0.0)
+
+
+def test_history_channels_off_leave_the_text_ranking_unchanged(cluster):
+    plain = MatchingEngine(weights=TEXT_ONLY).fit(cluster).top_k(k=10)
+    with_history = (
+        MatchingEngine(weights=TEXT_ONLY)
+        .fit(cluster, history=[("o:cdmo", "o:gmpplatform"), ("o:mabstart", "o:radiolab")])
+        .top_k(k=10)
+    )
+    for key in plain:
+        expected = [(s.candidate, round(s.score, 6)) for s in plain[key]]
+        # Past partners are never suggested; everything else keeps its text score and rank.
+        past = {"o:cdmo": "o:gmpplatform", "o:gmpplatform": "o:cdmo"}
+        past |= {"o:mabstart": "o:radiolab", "o:radiolab": "o:mabstart"}
+        expected = [e for e in expected if e[0] != past.get(key)]
+        assert [(s.candidate, round(s.score, 6)) for s in with_history[key]] == expected
+        for s in with_history[key]:
+            assert set(s.channels) <= {"expertise", "offer_to_need", "need_to_offer"}
+
+
+def _lookalike_cluster(cluster):
+    twin = Profile(
+        "o:radiotwin",
+        "private",
+        group="o:radiotwin",
+        expertise="We develop radioligand therapy and PET imaging agents (lutetium-177, "
+        "gallium-68) for prostate cancer.",
+        tags=("radiopharmaceuticals", "theranostics"),
+        focus_areas=("radiopharmaceuticals",),
+    )
+    return [*cluster, twin]
+
+
+def test_partners_of_lookalike_organisations_are_suggested_with_their_keys_as_reasons(cluster):
+    profiles = _lookalike_cluster(cluster)
+    weights = Weights(
+        expertise=0.0,
+        offer_to_need=0.0,
+        need_to_offer=0.0,
+        similar_partners=0.0,
+        network=0.0,
+        track_record=0.0,
+    )
+    index = MatchingEngine(weights=weights).fit(
+        profiles, history=[("o:radiostart", "o:immunolab")]
+    )
+    table = index.top_k(k=5)
+    # The twin has no history; the lab worked with the startup that looks like it.
+    top = table["o:radiotwin"]
+    assert ranked(top)[0] == "o:immunolab"
+    peer = top[0].reasons_for("peer_partners")
+    assert peer and peer[0].term == "o:radiostart" and peer[0].concept is None
+    assert top[0].channels["peer_partners"] > 0
+    # A new profile written like the twin gets the same suggestion without a refit.
+    fresh = dataclasses.replace(profiles[-1], key="o:new", group="o:new")
+    assert ranked(index.suggest(fresh, k=5))[0] == "o:immunolab"
+    # The startup's own partner is never suggested back to it.
+    assert "o:immunolab" not in ranked(table["o:radiostart"])
+
+
+def test_network_reasons_name_the_organisations_sharing_partners(cluster):
+    weights = Weights(
+        expertise=0.0,
+        offer_to_need=0.0,
+        need_to_offer=0.0,
+        similar_partners=0.0,
+        peer_partners=0.0,
+        track_record=0.0,
+    )
+    history = [
+        ("o:mabstart", "o:immunolab"),
+        ("o:radiostart", "o:immunolab"),
+        ("o:radiostart", "o:radiolab"),
+    ]
+    table = MatchingEngine(weights=weights).fit(cluster, history=history).top_k(k=5)
+    # mabstart shares immunolab with radiostart, which also worked with radiolab.
+    top = table["o:mabstart"]
+    assert ranked(top) == ["o:radiolab"]
+    assert [r.term for r in top[0].reasons_for("network")] == ["o:radiostart"]
+
+
+def test_history_results_are_deterministic(cluster):
+    profiles = _lookalike_cluster(cluster)
+    history = [("o:radiostart", "o:immunolab"), ("o:cdmo", "o:gmpplatform")]
+    runs = []
+    for order in (profiles, list(reversed(profiles))):
+        table = MatchingEngine().fit(order, history=list(reversed(history))).top_k(k=10)
+        runs.append(
+            {
+                k: [(s.candidate, round(s.score, 6), [r.term for r in s.reasons]) for s in table[k]]
+                for k in table
+            }
+        )
+    assert runs[0] == runs[1]

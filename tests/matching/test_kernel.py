@@ -17,6 +17,9 @@ def zipf_matrix(rng, n, vocab=400, nnz=25):
     return X
 
 
+SPLIT = {"force_split": True, "slack": 5, "chunk_rows": 64, "density_product": 0.05}
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_split_kernel_equals_brute_force(seed):
     rng = np.random.default_rng(seed)
@@ -24,12 +27,39 @@ def test_split_kernel_equals_brute_force(seed):
     bias = rng.integers(0, 3, size=500).astype(np.float32)
     exclude = sp.random(300, 500, density=0.02, format="csr", random_state=seed).astype(bool)
     for kw in ({}, {"bias": bias}, {"bias": bias, "exclude": exclude}, {"min_score": 20.0}):
-        fast = kernel.top_k(
-            Q, C, 10, force_split=True, slack=5, chunk_rows=64, density_product=0.05, **kw
-        )
+        fast = kernel.top_k(Q, C, 10, **SPLIT, **kw)
         slow = kernel.brute_force_top_k(Q, C, 10, **kw)
         np.testing.assert_array_equal(fast[0], slow[0])
         np.testing.assert_allclose(fast[1], slow[1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_one_product_gives_both_directions(seed):
+    """Columns of Q @ C.T are the other direction's rows: same lists as a brute force of C @ Q.T."""
+    rng = np.random.default_rng(seed)
+    Q, C = zipf_matrix(rng, 400), zipf_matrix(rng, 300)
+    row_bias = rng.integers(0, 3, size=300).astype(np.float32)
+    col_bias = rng.integers(0, 3, size=400).astype(np.float32)
+    exclude = sp.random(400, 300, density=0.03, format="csr", random_state=seed).astype(bool)
+    cases = (
+        {},
+        {"row_bias": row_bias, "col_bias": col_bias},
+        {"row_bias": row_bias, "col_bias": col_bias, "exclude": exclude},
+        {"min_score": 20.0},
+    )
+    for kw in cases:
+        (r_idx, r_val), (c_idx, c_val) = kernel.top_k_both(Q, C, 10, **SPLIT, **kw)
+        ex = kw.get("exclude")
+        slow_r = kernel.brute_force_top_k(
+            Q, C, 10, kw.get("row_bias"), ex, kw.get("min_score", 0.0)
+        )
+        slow_c = kernel.brute_force_top_k(
+            C, Q, 10, kw.get("col_bias"), None if ex is None else ex.T, kw.get("min_score", 0.0)
+        )
+        np.testing.assert_array_equal(r_idx, slow_r[0])
+        np.testing.assert_allclose(r_val, slow_r[1], rtol=1e-6)
+        np.testing.assert_array_equal(c_idx, slow_c[0])
+        np.testing.assert_allclose(c_val, slow_c[1], rtol=1e-6)
 
 
 def test_rows_with_few_candidates_are_padded():
@@ -38,3 +68,6 @@ def test_rows_with_few_candidates_are_padded():
     idx, val = kernel.top_k(Q, C, 3)
     assert idx.tolist() == [[1, 0, -1], [-1, -1, -1]]
     assert val[0, :2].tolist() == [2.0, 1.0]
+    for options in ({}, SPLIT):
+        _, (c_idx, _) = kernel.top_k_both(Q, C, 3, **options)
+        assert c_idx.tolist() == [[0, -1, -1], [0, -1, -1], [-1, -1, -1]]

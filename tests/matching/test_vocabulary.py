@@ -90,3 +90,21 @@ def test_light_stemmer_joins_french_and_english_word_forms():
     ]:
         assert stem(fold(a)) == stem(fold(b)), (a, b)
     assert stem("aav9") == "aav9"
+
+
+def test_batch_analysis_finds_the_same_mentions_as_annotate(cluster):
+    from matchmaker.matching import Profile, Weights
+    from matchmaker.matching.vectorise import Analyser
+
+    vocab = Vocabulary.default()
+    texts = [p.expertise for p in cluster] + [p.looking_for for p in cluster]
+    texts += [
+        "J'ai choisi ce partenaire car il est fiable; AI for drug discovery and CAR-T cells.",
+        "fill and finish, remplissage et conditionnement, fill-finish of mAb and ADC",
+        "anticorps monoclonaux anticorps monoclonal 2024 x y de la",
+    ]
+    analyser = Analyser(vocab, Weights(broader=0.0))
+    for text in texts:
+        a = analyser.analyse([Profile("p", "public", expertise=text)])
+        got = [a.names[u] for u in a.uni]
+        assert got == [m.feature for m in vocab.annotate(text)], text
