@@ -2,6 +2,7 @@
 
 import csv
 import io
+from dataclasses import asdict
 
 import pytest
 from sqlalchemy import func, select
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from matchmaker.extensions import db
 from matchmaker.models import Concept, MatchingSetting, Organisation, Veto
 from matchmaker.services import matching
+from matchmaker.services.matching_weights import default_weights
 from tests.support.factories import make_person
 from tests.support.matching import party, small_cluster, stored
 
@@ -144,19 +146,9 @@ def test_weights_are_saved_from_the_settings_page(client, auth, cluster):
     auth.login(ORGANISER)
     page = client.get("/organiser/matching/weights").get_data(as_text=True)
     assert "Shared expertise" in page or "Expertise partagée" in page
-    values = {
-        "expertise": "1",
-        "offer_to_need": "2",
-        "need_to_offer": "1",
-        "similar_partners": "0.5",
-        "peer_partners": "0.5",
-        "network": "0.5",
-        "track_record": "0.3",
-        "tags": "2",
-        "focus_areas": "1",
-        "inherit": "0.3",
-        "broader": "0.5",
-    }
+    # Every weight at its default but one: only the changed one is stored.
+    values = {name: f"{value:g}" for name, value in asdict(default_weights()).items()}
+    values["offer_to_need"] = "2"
     bad = client.post("/organiser/matching/weights", data={**values, "inherit": "3"})
     assert bad.status_code == 200
     assert db.session.get(MatchingSetting, "weights") is None

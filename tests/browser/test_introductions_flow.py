@@ -57,10 +57,11 @@ def test_from_a_suggestion_to_an_accepted_introduction(page: Page, app, live_ser
     assert "vecteurs lentiviraux" in text_body(request_mail)
     (accept_link,) = [link for link in links_in(request_mail) if "action=accept" in link]
     assert accept_link.startswith(live_server.url)
+    # The page behind the link speaks the researcher's language, not the browser's.
     page.goto(accept_link)
-    expect(page.get_by_role("heading", name="Accept the introduction?")).to_be_visible()
-    page.get_by_role("button", name="Accept the introduction").click()
-    expect(page.get_by_text("You accepted: we have emailed you both")).to_be_visible()
+    expect(page.get_by_role("heading", name="Accepter la mise en relation ?")).to_be_visible()
+    page.get_by_role("button", name="Accepter la mise en relation").click()
+    expect(page.get_by_text("Vous avez accepté : nous vous avons envoyé")).to_be_visible()
     expect(page.get_by_role("link", name="founder@vectalis.example.org")).to_be_visible()
 
     # Both receive the introduction, through the SMTP server, each in their language.
