@@ -495,3 +495,15 @@ def test_reasons_name_concepts_in_the_readers_language_and_partners_by_name(app)
     ]
     assert french[0] == "Leur offre répond à ce que vous recherchez : médecine nucléaire"
     assert french[2] == "A travaillé avec 12 partenaires connus"
+
+
+def test_look_alike_partners_are_named_never_shown_as_keys(app):
+    peers = [make_organisation(name=name) for name in ("Biopole Erdre", "Institut Vilaine")]
+    reasons = [
+        {"channel": "peer_partners", "concept": None, "term": f"o:{peer.id}", "weight": 0.4}
+        for peer in peers
+    ]
+    (line,) = suggestions.render_reasons(reasons, "en")
+    assert line.text == "Their past partners are close to you: Biopole Erdre, Institut Vilaine"
+    pair_lines = suggestions.render_pair_reasons(reasons, "private", "en")
+    assert "o:" not in pair_lines[0].text and "Institut Vilaine" in pair_lines[0].text

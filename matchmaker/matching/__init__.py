@@ -83,7 +83,7 @@ SciPy; the engine classes load them on first use.
 
 from typing import TYPE_CHECKING
 
-from .model import CHANNELS, SECTORS, Profile, Reason, Suggestion, Weights
+from .model import CHANNELS, HISTORY_PEER_CHANNELS, SECTORS, Profile, Reason, Suggestion, Weights
 from .vocabulary import Concept, Vocabulary
 
 if TYPE_CHECKING:
@@ -103,6 +103,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "CHANNELS",
+    "HISTORY_PEER_CHANNELS",
     "SECTORS",
     "Concept",
     "MatchingEngine",

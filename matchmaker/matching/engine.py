@@ -12,7 +12,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import kernel
-from .model import SECTORS, TEXT_CHANNELS, Profile, Reason, Suggestion, Weights
+from .model import (
+    HISTORY_PEER_CHANNELS,
+    SECTORS,
+    TEXT_CHANNELS,
+    Profile,
+    Reason,
+    Suggestion,
+    Weights,
+)
 from .vectorise import Analyser, Vectoriser
 from .vocabulary import Vocabulary
 
@@ -28,8 +36,6 @@ MIN_TOP_DEGREE = 20
 PEERS = 100
 # Queries whose reasons are computed together when a table is read.
 EXPLAIN_CHUNK = 512
-# History channels whose features are organisations of the query's sector.
-HISTORY_PEER_CHANNELS = ("network", "peer_partners")
 # A term is worth showing when it carries at least this share of its channel's score.
 REASON_MIN_SHARE = 0.05
 

@@ -10,6 +10,8 @@ SECTORS = ("private", "public")
 # Channel names, in the order used for scores and reasons. Text channels' reasons are terms or
 # concepts; ``peer_partners`` and ``network`` reasons are organisation keys.
 TEXT_CHANNELS = ("expertise", "offer_to_need", "need_to_offer", "similar_partners")
+# History channels whose features (and so reasons) are organisations of the query's sector.
+HISTORY_PEER_CHANNELS = ("network", "peer_partners")
 CHANNELS = (*TEXT_CHANNELS, "peer_partners", "network", "track_record")
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from matchmaker.domain import Sector
 from matchmaker.extensions import db
-from matchmaker.matching import CHANNELS
+from matchmaker.matching import CHANNELS, HISTORY_PEER_CHANNELS
 from matchmaker.models import (
     Connection,
     Organisation,
@@ -95,12 +95,12 @@ class ReasonLine:
     items: tuple[str, ...] = ()
 
 
-def _network_organisation_ids(reasons_lists: Iterable[list]) -> set[int]:
+def _reason_organisation_ids(reasons_lists: Iterable[list]) -> set[int]:
     ids = set()
     for reasons in reasons_lists:
         for reason in reasons or ():
             term = str(reason.get("term") or "")
-            if reason.get("channel") == "network" and term.startswith("o:"):
+            if reason.get("channel") in HISTORY_PEER_CHANNELS and term.startswith("o:"):
                 try:
                     ids.add(parse_party_key(term)[1])
                 except (KeyError, ValueError):
@@ -119,7 +119,7 @@ class ReasonContext:
     @classmethod
     def for_reasons(cls, reasons_lists: list[list], lang: str) -> ReasonContext:
         concepts = {r.get("concept") for reasons in reasons_lists for r in reasons or ()}
-        ids = _network_organisation_ids(reasons_lists)
+        ids = _reason_organisation_ids(reasons_lists)
         names = (
             dict(
                 db.session.execute(
@@ -134,7 +134,7 @@ class ReasonContext:
     def item(self, reason: dict) -> str | None:
         channel = reason.get("channel")
         term = str(reason.get("term") or "").strip()
-        if channel == "network":
+        if channel in HISTORY_PEER_CHANNELS:
             try:
                 return self.organisation_names.get(parse_party_key(term)[1])
             except (KeyError, ValueError):
