@@ -40,7 +40,6 @@ import quality_metrics as qm  # noqa: E402
 
 from matchmaker.matching import MatchingEngine, Profile, Weights  # noqa: E402
 
-DEFAULT_DATA = "/work/shared/eval/ctg-dev"
 DEPTH = 50
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
 
@@ -189,7 +188,7 @@ def print_table(results: dict[str, dict]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--data", default=qm.DEFAULT_DATA)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--keep", help="run in this folder and keep the database and export")
     ap.add_argument("--no-direct", action="store_true", help="skip the library-alone check")

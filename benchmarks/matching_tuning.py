@@ -29,7 +29,6 @@ import quality_metrics as qm
 
 from matchmaker.matching import MatchingEngine, Profile, Weights
 
-DEFAULT_DATA = "/work/shared/eval/ctg-dev"
 DEPTH = 50
 PREFIX = "o:"
 
@@ -109,7 +108,7 @@ def grid_settings(base: Weights) -> dict[str, Weights]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--data", default=qm.DEFAULT_DATA)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--grid", action="store_true")
     args = ap.parse_args()

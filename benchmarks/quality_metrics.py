@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+# The evaluation set stays in the shared folder beside the checkout; it is never copied in.
+DEFAULT_DATA = str(Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "ctg-dev")
 PRIVATE_KINDS = {"large company", "cdmo", "startup", "sme", "pharma", "investor"}
 Rankings = Mapping[str, Sequence[str]]
 
