@@ -39,6 +39,7 @@ MENU: list[MenuItem] = [
     MenuItem("directory.index", _l("Directory"), members),
     MenuItem("events.index", _l("Events"), members),
     MenuItem("introductions.index", _l("Introductions"), members),
+    MenuItem("projects.index", _l("Projects"), members),
     MenuItem("main.organiser_tools", _l("Organisers"), organisers),
 ]
 
