@@ -136,6 +136,9 @@ def test_from_idea_to_finished_with_dates_amounts_and_who(cast):
     projects.set_label(project.id, staff, True, now=NOW)
     with pytest.raises(Conflict):
         projects.set_label(project.id, staff, True)
+    with pytest.raises(InvalidInput) as too_early:
+        projects.change_status(project.id, staff, "approved", on=date(2026, 3, 30))
+    assert too_early.value.field == "on"
     projects.change_status(
         project.id, staff, "approved", on=date(2026, 7, 1), amount_granted_eur=950_000
     )

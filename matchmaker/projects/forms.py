@@ -101,7 +101,7 @@ class ProjectForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = SelectField(_l("Next step"), choices=[])
     on = DateField(
-        _l("On"),
+        _l("Date of this step"),
         validators=[Optional()],
         invalid_value_message=DATE_MESSAGE,
         description=_l("The day it happened; today if left empty."),

@@ -413,6 +413,14 @@ def change_status(
     day = on or paris_today(now)
     if day > paris_today(now):
         raise InvalidInput(_("This date is in the future."), field="on")
+    if (
+        target in (STATUS.APPROVED, STATUS.REJECTED)
+        and project.submitted_on is not None
+        and day < project.submitted_on
+    ):
+        raise InvalidInput(
+            _("The funder cannot answer before the project was submitted."), field="on"
+        )
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise InvalidInput(_("At most %(max)d characters.", max=NOTE_MAX), field="note")
