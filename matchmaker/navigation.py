@@ -86,6 +86,11 @@ ORGANISER_TOOLS: list[Tool] = [
         "outbox.index", _l("Outbox"), _l("Mail waiting to be sent or that failed: retry or cancel.")
     ),
     Tool(
+        "projects.index",
+        _l("Projects"),
+        _l("Every collaborative project: filters, the cluster's label, the pipeline, figures."),
+    ),
+    Tool(
         "introductions.staff_index",
         _l("All introductions"),
         _l("Every request, brokered ones to review, stale ones to nudge, acceptance figures."),

@@ -140,7 +140,7 @@ def test_the_organiser_labels_and_approves(client, auth, cast):
     assert client.post(f"/projects/{project.id}/label", data={"labelled": "1"}).status_code == 302
     approved = client.post(
         f"/projects/{project.id}/status",
-        data={"status": "approved", "on": "2026-10-01", "amount_granted_eur": "600000"},
+        data={"status": "approved", "amount_granted_eur": "600000"},
         follow_redirects=True,
     )
     assert "The project is now: Approved." in approved.text
@@ -172,3 +172,42 @@ def test_the_emailed_link_asks_then_records_the_answer_in_the_invitee_s_language
     again = client.post(f"/projects/answer/{token}", data={"action": "decline"})
     assert again.status_code == 409
     assert client.get("/projects/answer/not-a-token").status_code == 404
+
+
+def test_every_project_page_reads_in_french(client, auth, cast):
+    from tests.test_french_pages import english_fragments, visible_text
+
+    project = propose(cast.founder, required_roles=["academic_lab", "cdmo", "hospital"])
+    member = projects.invite_partner(
+        project.id, cast.founder.user, role="academic_lab", organisation_id=cast.lab.id
+    )
+    projects.change_status(project.id, cast.founder.user, "forming")
+    client.application.config["BABEL_DEFAULT_LOCALE"] = "fr"
+    cast.founder.language = "fr"
+    cast.organiser.language = "fr"
+    db.session.commit()
+    fragments = english_fragments()
+    pages = {
+        cast.founder: [
+            "/projects/",
+            "/projects/new",
+            f"/projects/{project.id}",
+            f"/projects/{project.id}/edit",
+            f"/projects/{project.id}/partners",
+        ],
+        cast.organiser: ["/projects/", f"/projects/{project.id}", "/organiser"],
+        None: [f"/projects/answer/{projects.invitation_token(member)}?action=accept"],
+    }
+    leaks = {}
+    for person, paths in pages.items():
+        auth.logout()
+        if person is not None:
+            log_in(client, auth, person)
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            text = visible_text(response.text)
+            found = sorted(f for f in fragments if f in text)
+            if found:
+                leaks[path] = found
+    assert not leaks, leaks
