@@ -149,6 +149,7 @@ def test_the_organiser_labels_and_approves(client, auth, cast):
 
     listed = client.get("/projects/?status=approved&labelled=yes")
     assert project.title in listed.text
+    assert "Approved (1)" in listed.text
     assert project.title not in client.get("/projects/?status=idea").text
     assert project.title not in client.get("/projects/?focus_area=animal_health").text
     assert "Projects per year" in listed.text

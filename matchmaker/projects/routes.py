@@ -36,6 +36,7 @@ from matchmaker.services import project_partners, projects
 from matchmaker.services.project_figures import project_figures
 from matchmaker.services.projects import ProjectError, ProjectFilters, ProjectInput
 from matchmaker.templating import label_of
+from matchmaker.urls import safe_next_url
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 PER_PAGE = 25
@@ -122,6 +123,7 @@ def index():
         filters=filters,
         invitations=projects.invitations_for(person) if person else [],
         counts=projects.status_counts(user),
+        status_labels=PROJECT_STATUS_LABELS,
         figures=project_figures() if user.is_organiser else None,
         may_propose=person is not None and person.organisation is not None,
     )
@@ -252,9 +254,9 @@ def partners(project_id: int):
 def invite(project_id: int):
     project = _project_or_error(project_id)
     form = InviteForm()
-    back = request.form.get("back") or url_for("projects.partners", project_id=project.id)
-    if not back.startswith("/"):
-        back = url_for("projects.partners", project_id=project.id)
+    back = safe_next_url(
+        request.form.get("back"), url_for("projects.partners", project_id=project.id)
+    )
     if not form.validate_on_submit():
         flash(_("The invitation could not be sent: choose a partner and a role."), "error")
         return redirect(back)
