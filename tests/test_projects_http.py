@@ -212,3 +212,50 @@ def test_every_project_page_reads_in_french(client, auth, cast):
             if found:
                 leaks[path] = found
     assert not leaks, leaks
+
+
+def test_partners_edit_and_bad_input_re_renders_without_writing(client, auth, cast):
+    project = propose(cast.founder)
+    projects.invite_partner(
+        project.id, cast.founder.user, role="academic_lab", person_id=cast.researcher.id
+    )
+    log_in(client, auth, cast.researcher)  # invited, not a partner yet
+    assert client.get(f"/projects/{project.id}/edit").status_code == 403
+    assert client.post(f"/projects/{project.id}/edit", data={"title": "Mine"}).status_code == 403
+
+    log_in(client, auth, cast.founder)
+    form = client.get(f"/projects/{project.id}/edit")
+    assert 'value="CAR-T, fill finish"' in form.text
+    bad = client.post(
+        f"/projects/{project.id}/edit",
+        data={
+            "title": "Renamed",
+            "amount_requested_eur": "-5",
+            "call_deadline": "2027-13-45",
+            "visibility": "members",
+        },
+    )
+    assert bad.status_code == 400
+    assert "Enter an amount in whole euros, without spaces or symbols." in bad.text
+    assert "Enter a date like 2026-03-31." in bad.text
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).title == "Allogeneic CAR-T against solid tumours"
+
+    saved = client.post(
+        f"/projects/{project.id}/edit",
+        data={
+            "title": "Renamed",
+            "tags": "CAR-T, GMP",
+            "required_roles": ["cdmo"],
+            "visibility": "staff",
+        },
+    )
+    assert saved.status_code == 302
+    db.session.expire_all()
+    project = db.session.get(Project, project.id)
+    assert (project.title, project.required_roles, project.visibility) == (
+        "Renamed",
+        ["cdmo"],
+        "staff",
+    )
+    assert [t.label for t in project.tags] == ["CAR-T", "GMP"]
