@@ -108,6 +108,7 @@ def test_other_members_see_a_shared_project_but_cannot_change_it(client, auth, c
     log_in(client, auth, cast.outsider)
     page = client.get(f"/projects/{project.id}")
     assert page.status_code == 200 and "Vector Engineering Lab" in page.text
+    assert f"/introductions/new?person={cast.founder.id}" in page.text
     assert client.get(f"/projects/{project.id}/edit").status_code == 403
     assert client.get(f"/projects/{project.id}/partners").status_code == 403
     assert client.post(f"/projects/{project.id}/status", data={"status": "idea"}).status_code == 403
