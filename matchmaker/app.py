@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.people.routes import bp as people_bp
     from matchmaker.preferences.routes import bp as preferences_bp
     from matchmaker.profile.routes import bp as profile_bp
+    from matchmaker.projects.routes import bp as projects_bp
     from matchmaker.tags.routes import bp as tags_bp
     from matchmaker.users.routes import bp as users_bp
 
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
         events_bp,
         outbox_bp,
         introductions_bp,
+        projects_bp,
         notifications_bp,
         pairings_bp,
         imports_bp,

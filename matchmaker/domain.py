@@ -261,3 +261,121 @@ INTRODUCTION_NEXT_STEPS = {
     IntroductionPurpose.ADVICE: _l("Send two or three precise questions and propose a short call."),
     IntroductionPurpose.OTHER: _l("Reply to this email to introduce yourself and propose a call."),
 }
+
+
+class ProjectStatus(StrEnum):
+    IDEA = "idea"  # a draft: only its members and the cluster staff see it
+    FORMING = "forming"  # the consortium is being put together
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RUNNING = "running"
+    FINISHED = "finished"
+
+
+PROJECT_STATUS_LABELS = {
+    ProjectStatus.IDEA: _l("Idea"),
+    ProjectStatus.FORMING: _l("Consortium forming"),
+    ProjectStatus.SUBMITTED: _l("Submitted"),
+    ProjectStatus.APPROVED: _l("Approved"),
+    ProjectStatus.REJECTED: _l("Rejected"),
+    ProjectStatus.RUNNING: _l("Running"),
+    ProjectStatus.FINISHED: _l("Finished"),
+}
+
+# The pipeline: where a project may go from each status. A rejected proposal may be reworked
+# for another call; a consortium may fall apart back to an idea.
+PROJECT_TRANSITIONS = {
+    ProjectStatus.IDEA: (ProjectStatus.FORMING,),
+    ProjectStatus.FORMING: (ProjectStatus.SUBMITTED, ProjectStatus.IDEA),
+    ProjectStatus.SUBMITTED: (ProjectStatus.APPROVED, ProjectStatus.REJECTED),
+    ProjectStatus.APPROVED: (ProjectStatus.RUNNING,),
+    ProjectStatus.REJECTED: (ProjectStatus.FORMING,),
+    ProjectStatus.RUNNING: (ProjectStatus.FINISHED,),
+    ProjectStatus.FINISHED: (),
+}
+
+# Statuses of a project the funder said yes to.
+FUNDED_PROJECT_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.RUNNING, ProjectStatus.FINISHED)
+
+
+class ProjectVisibility(StrEnum):
+    STAFF = "staff"  # its members and the cluster staff only
+    MEMBERS = "members"  # every signed-in member once it is past the idea
+
+
+PROJECT_VISIBILITY_LABELS = {
+    ProjectVisibility.MEMBERS: _l("All members of the cluster"),
+    ProjectVisibility.STAFF: _l("Only its partners and the cluster staff"),
+}
+
+
+class PartnerRole(StrEnum):
+    """A slot a funding call asks a consortium to fill, by the kind of organisation."""
+
+    ACADEMIC_LAB = "academic_lab"
+    HOSPITAL = "hospital"
+    PLATFORM = "platform"
+    STARTUP = "startup"
+    SME = "sme"
+    INDUSTRIAL = "industrial"
+    CDMO = "cdmo"
+    ANY_PUBLIC = "any_public"
+    ANY_PRIVATE = "any_private"
+
+
+PARTNER_ROLE_KINDS = {
+    PartnerRole.ACADEMIC_LAB: frozenset(
+        {OrganisationKind.UNIVERSITY_LAB, OrganisationKind.RESEARCH_INSTITUTE}
+    ),
+    PartnerRole.HOSPITAL: frozenset({OrganisationKind.HOSPITAL}),
+    PartnerRole.PLATFORM: frozenset({OrganisationKind.TECHNOLOGY_PLATFORM}),
+    PartnerRole.STARTUP: frozenset({OrganisationKind.STARTUP}),
+    PartnerRole.SME: frozenset({OrganisationKind.SME, OrganisationKind.STARTUP}),
+    PartnerRole.INDUSTRIAL: frozenset({OrganisationKind.LARGE_COMPANY}),
+    PartnerRole.CDMO: frozenset({OrganisationKind.CDMO}),
+    PartnerRole.ANY_PUBLIC: PUBLIC_KINDS,
+    PartnerRole.ANY_PRIVATE: frozenset(set(OrganisationKind) - PUBLIC_KINDS),
+}
+
+PARTNER_ROLE_LABELS = {
+    PartnerRole.ACADEMIC_LAB: _l("Academic lab"),
+    PartnerRole.HOSPITAL: _l("Hospital"),
+    PartnerRole.PLATFORM: _l("Technology platform"),
+    PartnerRole.STARTUP: _l("Startup"),
+    PartnerRole.SME: _l("SME or startup"),
+    PartnerRole.INDUSTRIAL: _l("Industrial company"),
+    PartnerRole.CDMO: _l("CDMO"),
+    PartnerRole.ANY_PUBLIC: _l("Any public partner"),
+    PartnerRole.ANY_PRIVATE: _l("Any private partner"),
+}
+
+
+def partner_roles_of_kind(kind: str) -> list[PartnerRole]:
+    """The slots an organisation of this kind can fill, most specific first."""
+    roles = [role for role, kinds in PARTNER_ROLE_KINDS.items() if kind in kinds]
+    return sorted(roles, key=lambda role: len(PARTNER_ROLE_KINDS[role]))
+
+
+class ProjectMemberState(StrEnum):
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+PROJECT_MEMBER_STATE_LABELS = {
+    ProjectMemberState.INVITED: _l("Invited"),
+    ProjectMemberState.ACCEPTED: _l("Partner"),
+    ProjectMemberState.DECLINED: _l("Declined"),
+}
+
+FUNDERS = (
+    "Région Pays de la Loire",
+    "Région Bretagne",
+    "Région Centre-Val de Loire",
+    "Bpifrance",
+    "ANR",
+    "France 2030",
+    "Horizon Europe",
+    "EIC Accelerator",
+)

@@ -39,6 +39,7 @@ MENU: list[MenuItem] = [
     MenuItem("directory.index", _l("Directory"), members),
     MenuItem("events.index", _l("Events"), members),
     MenuItem("introductions.index", _l("Introductions"), members),
+    MenuItem("projects.index", _l("Projects"), members),
     MenuItem("main.organiser_tools", _l("Organisers"), organisers),
 ]
 
@@ -83,6 +84,11 @@ ORGANISER_TOOLS: list[Tool] = [
     ),
     Tool(
         "outbox.index", _l("Outbox"), _l("Mail waiting to be sent or that failed: retry or cancel.")
+    ),
+    Tool(
+        "projects.index",
+        _l("Projects"),
+        _l("Every collaborative project: filters, the cluster's label, the pipeline, figures."),
     ),
     Tool(
         "introductions.staff_index",

@@ -38,6 +38,12 @@ from matchmaker.models.matching import (
 from matchmaker.models.notifications import Notification
 from matchmaker.models.organisations import Organisation, OrganisationFocusArea
 from matchmaker.models.outbox import MailCategory, OutboxMessage, OutboxStatus
+from matchmaker.models.projects import (
+    Project,
+    ProjectMember,
+    ProjectStatusChange,
+    project_tags,
+)
 from matchmaker.models.search import organisation_search_text, person_search_text
 from matchmaker.models.tags import Concept, ConceptTerm, Tag, organisation_tags, person_tags
 
@@ -73,6 +79,9 @@ __all__ = [
     "OutboxStatus",
     "PartyKind",
     "Person",
+    "Project",
+    "ProjectMember",
+    "ProjectStatusChange",
     "Suggestion",
     "Tag",
     "UTCDateTime",
@@ -85,5 +94,6 @@ __all__ = [
     "organisation_tags",
     "person_search_text",
     "person_tags",
+    "project_tags",
     "utcnow",
 ]

@@ -11,7 +11,8 @@ calls other features make.
   re-vectorised against the fitted index without refitting, their suggestions recomputed, and
   so are the lists they appear in.
 * **Other features**: :func:`theme_relevance` (people ranked for an event's or a project's
-  theme), :func:`pair_scores` (how well pairs of people match), and reading stored
+  theme), :func:`organisation_relevance` (organisations ranked for a project's needs),
+  :func:`pair_scores` (how well pairs of people match), and reading stored
   suggestions with :mod:`matchmaker.services.suggestions`.
 
 Exclusions everywhere: one's own organisation, people who did not agree to be matched (or whose
@@ -897,6 +898,40 @@ def theme_relevance(
         )
     return [
         ThemeMatch(parse_party_key(s.candidate)[1], float(s.score), reasons_json(s)) for s in found
+    ]
+
+
+@dataclass(frozen=True)
+class OrganisationMatch:
+    organisation_id: int
+    score: float
+    # Stored-reason form, as ThemeMatch.reasons.
+    reasons: list[dict]
+
+
+def organisation_relevance(
+    text: str = "",
+    tags: Iterable[str] = (),
+    focus_areas: Iterable[str] = (),
+    *,
+    sector: str | None = None,
+    limit: int | None = None,
+) -> list[OrganisationMatch]:
+    """Organisations ranked by relevance to a theme (a project's needs), best first, both
+    sectors unless ``sector`` says one. Reads the fitted index like :func:`theme_relevance`."""
+    with _loaded.lock:
+        index = _index_or_fit()
+        found = index.rank_query(
+            text=text,
+            tags=list(tags),
+            focus_areas=list(focus_areas),
+            sector=sector,
+            kind=ORGANISATION,
+            k=limit,
+        )
+    return [
+        OrganisationMatch(parse_party_key(s.candidate)[1], float(s.score), reasons_json(s))
+        for s in found
     ]
 
 

@@ -1,0 +1,1 @@
+"""Collaborative projects: proposals, consortia, the pipeline."""
