@@ -13,6 +13,7 @@ from matchmaker.models.events import (
     event_organisers,
     event_tags,
 )
+from matchmaker.models.fundraising import FundingRound, RoundKind
 from matchmaker.models.introductions import (
     IntroductionBlock,
     IntroductionEvent,
@@ -53,6 +54,7 @@ __all__ = [
     "Event",
     "EventFeedback",
     "EventKind",
+    "FundingRound",
     "IntroductionBlock",
     "IntroductionEvent",
     "IntroductionRequest",
@@ -73,6 +75,7 @@ __all__ = [
     "OutboxStatus",
     "PartyKind",
     "Person",
+    "RoundKind",
     "Suggestion",
     "Tag",
     "UTCDateTime",
