@@ -35,6 +35,7 @@ STEP_MODULES = (
     "matchmaker.demo.collaborations",
     "matchmaker.demo.events",
     "matchmaker.demo.introductions",
+    "matchmaker.demo.membership",
 )
 
 __all__ = [
