@@ -1,0 +1,132 @@
+"""The dashboard's charts, drawn on the server by :mod:`matchmaker.charts` from the same
+tables the page shows beside them."""
+
+from __future__ import annotations
+
+from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from matchmaker.charts import Series, bar_chart, horizontal_bar_chart, line_chart
+from matchmaker.dashboard.tables import Table
+
+
+def _count(value: float) -> str:
+    return format_decimal(round(value))
+
+
+def _percent(value: float) -> str:
+    return format_percent(round(value, 2))
+
+
+def _millions(value: float) -> str:
+    return format_decimal(round(value / 1_000_000, 1))
+
+
+def _column(table: Table, index: int) -> list[float]:
+    return [row[index] or 0 for row in table.rows]
+
+
+def _labels(table: Table) -> list[str]:
+    return [str(row[0]) for row in table.rows]
+
+
+def growth_chart(table: Table) -> Markup:
+    return line_chart(
+        _("Members over time"),
+        _labels(table),
+        [Series(_("Organisations"), _column(table, 3)), Series(_("People"), _column(table, 4))],
+        value_format=_count,
+    )
+
+
+def new_members_chart(table: Table) -> Markup:
+    return bar_chart(
+        table.title,
+        _labels(table),
+        [Series(_("Organisations"), _column(table, 1)), Series(_("People"), _column(table, 2))],
+        value_format=_count,
+    )
+
+
+def breakdown_chart(table: Table) -> Markup:
+    """Organisations per category, largest first."""
+    rows = sorted(table.rows, key=lambda row: -row[1])
+    return horizontal_bar_chart(
+        table.title + " — " + _("organisations"),
+        [str(row[0]) for row in rows],
+        [row[1] for row in rows],
+        value_format=_count,
+    )
+
+
+def events_chart(table: Table) -> Markup:
+    return bar_chart(
+        _("Invited, attended and new connections per event"),
+        [format_date(row[2], "d MMM") for row in table.rows],
+        [
+            Series(_("Invited"), _column(table, 3)),
+            Series(_("Attended"), _column(table, 5)),
+            Series(_("New connections"), _column(table, 10)),
+        ],
+        value_format=_count,
+    )
+
+
+def events_by_kind_chart(table: Table) -> Markup:
+    return bar_chart(
+        table.title,
+        _labels(table),
+        [
+            Series(_("Attendees per event"), _column(table, 3)),
+            Series(_("Newcomers per event"), _column(table, 6)),
+            Series(_("New connections per event"), _column(table, 7)),
+        ],
+        value_format=_count,
+    )
+
+
+def introductions_chart(table: Table) -> Markup:
+    return bar_chart(
+        table.title,
+        _labels(table),
+        [
+            Series(_("Requests made"), _column(table, 1)),
+            Series(_("Led to an introduction"), _column(table, 2)),
+        ],
+        value_format=_count,
+    )
+
+
+def startups_chart(table: Table) -> Markup:
+    return bar_chart(
+        _("Startups created with the cluster's support, per year"),
+        _labels(table),
+        [Series(_("Startups created"), _column(table, 1))],
+        value_format=_count,
+        height=240,
+    )
+
+
+def funding_chart(table: Table) -> Markup:
+    return bar_chart(
+        _("Funds raised per year (millions of euros)"),
+        _labels(table),
+        [Series(_("Raised"), _column(table, 3))],
+        value_format=_millions,
+        height=240,
+    )
+
+
+def matching_chart(table: Table) -> Markup:
+    return bar_chart(
+        table.title,
+        _labels(table),
+        [Series(_("People"), _column(table, 1)), Series(_("Organisations"), _column(table, 2))],
+        value_format=_count,
+        height=240,
+    )
+
+
+def share_chart(title: str, labels: list[str], shares: list[float]) -> Markup:
+    return horizontal_bar_chart(title, labels, shares, value_format=_percent)
