@@ -95,6 +95,8 @@ def test_a_region_filters_the_page_and_bad_filters_are_refused(client, auth, org
                            query_string={"from": "2025-03-01", "to": "2025-01-01"})
     assert reversed_.status_code == 400
     assert field_error(reversed_, "to") == "The end of the period is before its start."
+    ancient = client.get("/organiser/dashboard/", query_string={"from": "0001-01-01"})
+    assert field_error(ancient, "from") == "Enter a date between 2000 and 2100."
     unknown = client.get("/organiser/dashboard/", query_string={"region": "atlantis"})
     assert unknown.status_code == 400 and field_error(unknown, "region")
 

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import DateField, IntegerField, SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
@@ -26,14 +26,25 @@ def funder_region_choices() -> list[SelectChoice]:
     ]
 
 
+def within_years(form, field) -> None:
+    if field.data is not None and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
+        raise ValidationError(
+            _l(
+                "Enter a date between %(first)d and %(last)d.",
+                first=EARLIEST_YEAR,
+                last=LATEST_YEAR,
+            )
+        )
+
+
 class DashboardFilterForm(FlaskForm):
     """The period and region of every figure (a GET form: addresses can be shared)."""
 
     class Meta:
         csrf = False
 
-    since = DateField(_l("From"), validators=[Optional()], name="from")
-    until = DateField(_l("To"), validators=[Optional()], name="to")
+    since = DateField(_l("From"), validators=[Optional(), within_years], name="from")
+    until = DateField(_l("To"), validators=[Optional(), within_years], name="to")
     region = SelectField(
         _l("Region"), choices=funder_region_choices, default="", validate_choice=True
     )
