@@ -241,3 +241,22 @@ def test_others_cannot_declare_rounds_and_non_startups_have_none(client, auth, c
     lab = outsider.organisation
     assert "Declare a funding round" not in page_text(client.get(f"/organisations/{lab.id}"))
     assert client.post(f"/organisations/{lab.id}/funding-rounds", data=data).status_code == 403
+
+
+def test_the_page_lists_the_thinnest_profiles_and_the_csv_all_of_them(
+    client, auth, organiser, cluster
+):
+    lab = make_organisation(name="Quiet Lab", kind="university_lab")
+    for n in range(30):
+        make_person(email=f"quiet{n}@example.org", organisation=lab, expertise="x" * n)
+    auth.login(organiser.email)
+    html = main_content(client.get("/organiser/dashboard/"))
+    # 32 people (the founder, the organiser and the lab's 30) and 3 organisations are thin;
+    # the page lists the 25 thinnest people and the organisations.
+    assert "The first 28 of 35 rows; the CSV file has them all." in html
+    assert "quiet0@example.org" in html and "quiet29@example.org" not in html
+    rows = read_csv(client.get("/organiser/dashboard/thin-profiles.csv"))
+    assert len(rows) == 1 + 35
+    assert rows[0] == ["Name", "Profile", "Organisation", "Email", "Region",
+                       "Characters written", "Tags", "Good suggestions"]
+    assert {row[1] for row in rows[1:]} == {"Person", "Organisation"}
