@@ -12,7 +12,8 @@ from matchmaker.dashboard.tables import Table
 
 
 def _count(value: float) -> str:
-    return format_decimal(round(value))
+    # Axis ticks of small counts fall between whole numbers (0.25, 12.5): show them as they are.
+    return format_decimal(round(value, 2))
 
 
 def _percent(value: float) -> str:
@@ -20,7 +21,7 @@ def _percent(value: float) -> str:
 
 
 def _millions(value: float) -> str:
-    return format_decimal(round(value / 1_000_000, 1))
+    return format_decimal(round(value / 1_000_000, 2))
 
 
 def _column(table: Table, index: int) -> list[float]:

@@ -56,14 +56,17 @@ class Table:
     rows: list[list] = field(default_factory=list)
     # Links for the page only (row index → URL of the first cell), e.g. to an event.
     links: dict[int, str] = field(default_factory=dict)
+    # Cells whose kind differs from their column's (a "figure, value" table mixes counts and
+    # rates): (row index, column index) → kind.
+    cell_kinds: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def kind_of(self, row: int, column: int) -> str:
+        return self.cell_kinds.get((row, column), self.columns[column].kind)
 
     def csv_rows(self) -> list[list]:
         return [
-            [
-                _csv_value(value, column.kind)
-                for value, column in zip(row, self.columns, strict=True)
-            ]
-            for row in self.rows
+            [_csv_value(value, self.kind_of(r, c)) for c, value in enumerate(row)]
+            for r, row in enumerate(self.rows)
         ]
 
     @property
@@ -285,38 +288,28 @@ def events_by_kind(figures: DashboardFigures) -> Table:
 def introductions_table(figures: DashboardFigures) -> Table:
     f = figures.introductions.figures
     median = f.median_time_to_answer
-    rows = [
-        [_("Requests made"), f.requested, COUNT],
-        [_("Still open"), f.open, COUNT],
-        [label_of(INTRODUCTION_STATUS_LABELS, IntroductionStatus.ACCEPTED), f.introduced, COUNT],
-        [label_of(INTRODUCTION_STATUS_LABELS, IntroductionStatus.DECLINED), f.declined, COUNT],
-        [label_of(INTRODUCTION_STATUS_LABELS, IntroductionStatus.EXPIRED), f.expired, COUNT],
-        [_("They met"), f.met, COUNT],
-        [_("A project started"), f.projects, COUNT],
-        [_("Acceptance rate"), f.acceptance_rate, RATE],
-        [
+    lines = [
+        (_("Requests made"), f.requested, COUNT),
+        (_("Still open"), f.open, COUNT),
+        (label_of(INTRODUCTION_STATUS_LABELS, IntroductionStatus.ACCEPTED), f.introduced, COUNT),
+        (label_of(INTRODUCTION_STATUS_LABELS, IntroductionStatus.DECLINED), f.declined, COUNT),
+        (label_of(INTRODUCTION_STATUS_LABELS, IntroductionStatus.EXPIRED), f.expired, COUNT),
+        (_("They met"), f.met, COUNT),
+        (_("A project started"), f.projects, COUNT),
+        (_("Acceptance rate"), f.acceptance_rate, RATE),
+        (
             _("Median time to answer (days)"),
             median.total_seconds() / 86400 if median is not None else None,
             NUMBER,
-        ],
+        ),
     ]
     return Table(
         "introductions",
         _("Introductions"),
-        [Column(_("Figure"), TEXT), Column(_("Value"), TEXT)],
-        [[label, _formatted_for_csv(value, kind)] for label, value, kind in rows],
+        [Column(_("Figure"), TEXT), Column(_("Value"))],
+        [[label, value] for label, value, _kind in lines],
+        cell_kinds={(index, 1): kind for index, (_label_, _value, kind) in enumerate(lines)},
     )
-
-
-def _formatted_for_csv(value, kind: str):
-    # A figure/value table mixes counts and rates: rates keep their decimals in one column.
-    if value is None:
-        return None
-    if kind == RATE:
-        return round(value, 4)
-    if kind == NUMBER:
-        return round(value, 2)
-    return value
 
 
 def introductions_over_time(figures: DashboardFigures) -> Table:
@@ -520,22 +513,25 @@ def report_kind(key: str) -> str:
 
 
 def report_table(report: AnnualReport) -> Table:
-    return Table(
+    table = Table(
         "annual-report",
         _("Annual report %(year)d", year=report.year),
         [
             Column(_("Section"), TEXT),
             Column(_("Figure"), TEXT),
-            Column(str(report.year), TEXT),
-            Column(str(report.year - 1), TEXT),
+            Column(str(report.year)),
+            Column(str(report.year - 1)),
         ],
-        [
+    )
+    for index, line in enumerate(report.lines):
+        table.rows.append(
             [
                 str(REPORT_SECTIONS[line.section]),
                 str(REPORT_LABELS[line.key]),
-                _formatted_for_csv(line.this_year, report_kind(line.key)),
-                _formatted_for_csv(line.last_year, report_kind(line.key)),
+                line.this_year,
+                line.last_year,
             ]
-            for line in report.lines
-        ],
-    )
+        )
+        kind = report_kind(line.key)
+        table.cell_kinds[index, 2] = table.cell_kinds[index, 3] = kind
+    return table
