@@ -77,6 +77,8 @@ def test_the_organisers_page_lists_the_dashboard_and_it_shows_every_section(
     # Charts are drawn in the page, titled, each with a table and its CSV link.
     assert html.count('<svg class="chart"') >= 10 and "<script" not in html
     assert 'role="img"' in html
+    assert '<figcaption aria-hidden="true">Members over time</figcaption>' in html
+    assert '<title id="chart-' in html and ">Members over time</title>" in html
     for name in TABLES:
         assert f"/organiser/dashboard/{name}.csv?from=2025-01-01&amp;to=2025-12-31" in html, name
     assert "Vectalis" in html and "1,500,000 €" in html

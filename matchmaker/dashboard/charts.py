@@ -1,7 +1,9 @@
 """The dashboard's charts, drawn on the server by :mod:`matchmaker.charts` from the same
-tables the page shows beside them."""
+tables the page shows beside them. Each keeps its title, shown above it as a caption."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
@@ -9,6 +11,20 @@ from markupsafe import Markup
 
 from matchmaker.charts import Series, bar_chart, horizontal_bar_chart, line_chart
 from matchmaker.dashboard.tables import Table
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    svg: Markup
+
+    def __html__(self) -> str:
+        return str(self.svg)
+
+
+def titled(draw, title: str, *args, **kwargs) -> Chart:
+    """Draws with ``draw`` (a function of :mod:`matchmaker.charts`), keeping the title."""
+    return Chart(title=str(title), svg=draw(title, *args, **kwargs))
 
 
 def _count(value: float) -> str:
@@ -32,8 +48,9 @@ def _labels(table: Table) -> list[str]:
     return [str(row[0]) for row in table.rows]
 
 
-def growth_chart(table: Table) -> Markup:
-    return line_chart(
+def growth_chart(table: Table) -> Chart:
+    return titled(
+        line_chart,
         _("Members over time"),
         _labels(table),
         [Series(_("Organisations"), _column(table, 3)), Series(_("People"), _column(table, 4))],
@@ -41,8 +58,9 @@ def growth_chart(table: Table) -> Markup:
     )
 
 
-def new_members_chart(table: Table) -> Markup:
-    return bar_chart(
+def new_members_chart(table: Table) -> Chart:
+    return titled(
+        bar_chart,
         table.title,
         _labels(table),
         [Series(_("Organisations"), _column(table, 1)), Series(_("People"), _column(table, 2))],
@@ -50,10 +68,11 @@ def new_members_chart(table: Table) -> Markup:
     )
 
 
-def breakdown_chart(table: Table) -> Markup:
+def breakdown_chart(table: Table) -> Chart:
     """Organisations per category, largest first."""
     rows = sorted(table.rows, key=lambda row: -row[1])
-    return horizontal_bar_chart(
+    return titled(
+        horizontal_bar_chart,
         table.title + " — " + _("organisations"),
         [str(row[0]) for row in rows],
         [row[1] for row in rows],
@@ -61,8 +80,9 @@ def breakdown_chart(table: Table) -> Markup:
     )
 
 
-def events_chart(table: Table) -> Markup:
-    return bar_chart(
+def events_chart(table: Table) -> Chart:
+    return titled(
+        bar_chart,
         _("Invited, attended and new connections per event"),
         [format_date(row[2], "d MMM") for row in table.rows],
         [
@@ -74,8 +94,9 @@ def events_chart(table: Table) -> Markup:
     )
 
 
-def events_by_kind_chart(table: Table) -> Markup:
-    return bar_chart(
+def events_by_kind_chart(table: Table) -> Chart:
+    return titled(
+        bar_chart,
         table.title,
         _labels(table),
         [
@@ -87,8 +108,9 @@ def events_by_kind_chart(table: Table) -> Markup:
     )
 
 
-def introductions_chart(table: Table) -> Markup:
-    return bar_chart(
+def introductions_chart(table: Table) -> Chart:
+    return titled(
+        bar_chart,
         table.title,
         _labels(table),
         [
@@ -99,8 +121,9 @@ def introductions_chart(table: Table) -> Markup:
     )
 
 
-def startups_chart(table: Table) -> Markup:
-    return bar_chart(
+def startups_chart(table: Table) -> Chart:
+    return titled(
+        bar_chart,
         _("Startups created with the cluster's support, per year"),
         _labels(table),
         [Series(_("Startups created"), _column(table, 1))],
@@ -109,8 +132,9 @@ def startups_chart(table: Table) -> Markup:
     )
 
 
-def funding_chart(table: Table) -> Markup:
-    return bar_chart(
+def funding_chart(table: Table) -> Chart:
+    return titled(
+        bar_chart,
         _("Funds raised per year (millions of euros)"),
         _labels(table),
         [Series(_("Raised"), _column(table, 3))],
@@ -119,8 +143,9 @@ def funding_chart(table: Table) -> Markup:
     )
 
 
-def matching_chart(table: Table) -> Markup:
-    return bar_chart(
+def matching_chart(table: Table) -> Chart:
+    return titled(
+        bar_chart,
         table.title,
         _labels(table),
         [Series(_("People"), _column(table, 1)), Series(_("Organisations"), _column(table, 2))],
@@ -129,5 +154,5 @@ def matching_chart(table: Table) -> Markup:
     )
 
 
-def share_chart(title: str, labels: list[str], shares: list[float]) -> Markup:
-    return horizontal_bar_chart(title, labels, shares, value_format=_percent)
+def share_chart(title: str, labels: list[str], shares: list[float]) -> Chart:
+    return titled(horizontal_bar_chart, title, labels, shares, value_format=_percent)
