@@ -62,6 +62,7 @@ bench: install
 	$(BIN)/python benchmarks/matching_quality.py
 	$(BIN)/python benchmarks/outbox.py
 	$(BIN)/python benchmarks/guestlist.py
+	$(BIN)/python benchmarks/dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO_FILES)

@@ -78,6 +78,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from matchmaker.account.routes import bp as account_bp
     from matchmaker.auth.routes import bp as auth_bp
+    from matchmaker.dashboard.routes import bp as dashboard_bp
     from matchmaker.directory.routes import bp as directory_bp
     from matchmaker.events.routes import bp as events_bp
     from matchmaker.imports.routes import bp as imports_bp
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         pairings_bp,
         imports_bp,
+        dashboard_bp,
     ):
         app.register_blueprint(blueprint)
 

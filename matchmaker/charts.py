@@ -59,6 +59,14 @@ def _legend(parts: list[str], series: Sequence[Series], x: int, y: int) -> None:
         offset += 28 + 7 * len(item.label)
 
 
+def _label_step(labels: Sequence[str], slot: float) -> int:
+    """Every how many categories a label fits under the axis (about 7 px a character):
+    crowded axes (twelve months and more) keep every second or third label; each bar still
+    carries its own in its tooltip, and the table beside the chart has them all."""
+    longest = max((len(str(label)) for label in labels), default=0)
+    return max(1, math.ceil((longest * 7 + 8) / max(slot, 1)))
+
+
 def bar_chart(
     title: str,
     categories: Sequence[str],
@@ -91,6 +99,7 @@ def bar_chart(
             "</text>"
         )
     slot = plot_w / max(len(categories), 1)
+    label_every = _label_step(categories, slot)
     bar_group = slot * 0.7
     bar_w = bar_group if stacked else bar_group / max(len(series), 1)
     for i, category in enumerate(categories):
@@ -109,10 +118,11 @@ def bar_chart(
             )
             if stacked:
                 base += value
-        parts.append(
-            f'<text x="{x0 + bar_group / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
-            f"{escape(category)}</text>"
-        )
+        if i % label_every == 0:
+            parts.append(
+                f'<text x="{x0 + bar_group / 2:.1f}" y="{top + plot_h + 16}" '
+                f'text-anchor="middle">{escape(category)}</text>'
+            )
     if len(series) > 1:
         _legend(parts, series, left, 16)
     parts.append("</svg>")
@@ -159,7 +169,7 @@ def line_chart(
     value_format: Callable[[float], str] = _fmt,
 ) -> Markup:
     """Lines over time (growth, monthly counts); points carry their value as a tooltip."""
-    left, right, top, bottom = 48, 12, 28 if len(series) > 1 else 12, 40
+    left, right, top, bottom = 48, 36, 28 if len(series) > 1 else 12, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     maximum = nice_ceiling(max((v for s in series for v in s.values), default=0))
     summary = "; ".join(
@@ -176,7 +186,7 @@ def line_chart(
             f"{escape(value_format(maximum * tick / 4))}</text>"
         )
     step = plot_w / max(len(x_labels) - 1, 1)
-    label_every = max(1, math.ceil(len(x_labels) / 12))
+    label_every = max(math.ceil(len(x_labels) / 12), _label_step(x_labels, step))
     for i, x_label in enumerate(x_labels):
         if i % label_every == 0:
             parts.append(

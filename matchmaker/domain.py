@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 
 
 class Sector(StrEnum):
@@ -113,6 +114,19 @@ REGION_LABELS = {
 def cluster_region(region: str) -> str:
     """The region as the cluster's funders count it: one of its three regions, or "other"."""
     return region if region in CLUSTER_REGIONS else Region.OTHER.value
+
+
+FUNDER_REGIONS = (*CLUSTER_REGIONS, Region.OTHER)
+
+
+def cluster_region_is(column, region: str):
+    """SQL condition: ``column`` (a region code, maybe NULL) counts as ``region`` for the
+    funders (:func:`cluster_region`); "other" covers every region outside the cluster's and
+    no region at all."""
+    if region == Region.OTHER:
+        cluster = [code.value for code in CLUSTER_REGIONS]
+        return or_(column.is_(None), column.not_in(cluster))
+    return column == region
 
 
 class FocusArea(StrEnum):

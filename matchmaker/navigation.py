@@ -62,6 +62,14 @@ class Tool:
 
 ORGANISER_TOOLS: list[Tool] = [
     Tool(
+        "dashboard.index",
+        _l("Dashboard"),
+        _l(
+            "The figures funders ask for: members, events, introductions, startups and matching "
+            "health, with charts, CSV and JSON, and the printable annual report."
+        ),
+    ),
+    Tool(
         "pairings.index",
         _l("Matching"),
         _l(

@@ -36,6 +36,7 @@ STEP_MODULES = (
     "matchmaker.demo.events",
     "matchmaker.demo.introductions",
     "matchmaker.demo.projects",
+    "matchmaker.demo.membership",
 )
 
 __all__ = [

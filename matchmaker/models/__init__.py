@@ -13,6 +13,7 @@ from matchmaker.models.events import (
     event_organisers,
     event_tags,
 )
+from matchmaker.models.fundraising import FundingRound, RoundKind
 from matchmaker.models.introductions import (
     IntroductionBlock,
     IntroductionEvent,
@@ -59,6 +60,7 @@ __all__ = [
     "Event",
     "EventFeedback",
     "EventKind",
+    "FundingRound",
     "IntroductionBlock",
     "IntroductionEvent",
     "IntroductionRequest",
@@ -82,6 +84,7 @@ __all__ = [
     "Project",
     "ProjectMember",
     "ProjectStatusChange",
+    "RoundKind",
     "Suggestion",
     "Tag",
     "UTCDateTime",

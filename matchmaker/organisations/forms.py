@@ -12,6 +12,7 @@ from matchmaker.forms import (
     region_choices,
     select_choices,
 )
+from matchmaker.services.fundraising import INVESTORS_MAX, ROUND_KIND_LABELS
 from matchmaker.services.organisations import CITY_MAX, DESCRIPTION_MAX, NAME_MAX, OFFER_MAX
 
 
@@ -69,3 +70,25 @@ class OrganisationForm(FlaskForm):
         validators=[Optional()],
         description=_l("Required when the startup was created with the cluster's support."),
     )
+
+
+class FundingRoundForm(FlaskForm):
+    raised_on = DateField(
+        _l("Date of the round"),
+        validators=[InputRequired(message=_l("Enter the date of the round."))],
+    )
+    amount_eur = IntegerField(
+        _l("Amount raised (euros)"),
+        validators=[InputRequired(message=_l("Enter the amount raised, in euros."))],
+        render_kw={"inputmode": "numeric"},
+    )
+    kind = SelectField(_l("Kind of round"), choices=select_choices(ROUND_KIND_LABELS))
+    investors = StringField(
+        _l("Investors"),
+        validators=[max_length(INVESTORS_MAX)],
+        description=_l("Optional: the funds, business angels or agencies, separated by commas."),
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matchmaker.extensions import db
+from matchmaker.forms import show_error
 from matchmaker.models import Organisation
-from matchmaker.organisations.forms import OrganisationForm
+from matchmaker.organisations.forms import ActionForm, FundingRoundForm, OrganisationForm
 from matchmaker.permissions import organiser_required
-from matchmaker.services import introductions, organisations
+from matchmaker.services import fundraising, introductions, organisations
 from matchmaker.services.people import visible_members
 from matchmaker.services.suggestions import people_suggested_to_members, suggestions_for
 from matchmaker.services.tags import format_tag_labels
@@ -28,7 +29,10 @@ def _organisation_or_404(organisation_id: int) -> Organisation:
 @bp.get("/<int:organisation_id>")
 @login_required
 def show(organisation_id: int):
-    organisation = _organisation_or_404(organisation_id)
+    return _show(_organisation_or_404(organisation_id))
+
+
+def _show(organisation: Organisation, round_form: FundingRoundForm | None = None, status=200):
     can_edit = organisations.can_edit_organisation(current_user, organisation)
     # What we suggest to an organisation is for its members and the organisers.
     suggested = None
@@ -48,6 +52,53 @@ def show(organisation_id: int):
         introduction=introductions.request_option(
             current_user, introductions.Target(organisation=organisation)
         ),
+        funding_rounds=fundraising.rounds_of(organisation) if can_edit else [],
+        round_form=(round_form or FundingRoundForm(formdata=None))
+        if fundraising.can_declare(current_user, organisation)
+        else None,
+        round_kind_labels=fundraising.ROUND_KIND_LABELS,
+    ), status
+
+
+@bp.post("/<int:organisation_id>/funding-rounds")
+@login_required
+def declare_round(organisation_id: int):
+    organisation = _organisation_or_404(organisation_id)
+    if not fundraising.can_declare(current_user, organisation):
+        abort(403)
+    form = FundingRoundForm()
+    if form.validate_on_submit():
+        data = fundraising.RoundData(
+            raised_on=form.raised_on.data,
+            amount_eur=form.amount_eur.data,
+            kind=form.kind.data,
+            investors=form.investors.data or "",
+        )
+        try:
+            fundraising.declare_round(organisation, data, by=current_user)
+        except fundraising.FundraisingError as error:
+            show_error(form, error.message, error.field)
+        else:
+            flash(_("The funding round is recorded."), "success")
+            return redirect(
+                url_for("organisations.show", organisation_id=organisation.id) + "#funding-heading"
+            )
+    return _show(organisation, form, status=400)
+
+
+@bp.post("/<int:organisation_id>/funding-rounds/<int:round_id>/delete")
+@login_required
+def remove_round(organisation_id: int, round_id: int):
+    organisation = _organisation_or_404(organisation_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        fundraising.remove_round(organisation, round_id, by=current_user)
+    except fundraising.FundraisingError as error:
+        abort(error.status)
+    flash(_("The funding round is removed."), "success")
+    return redirect(
+        url_for("organisations.show", organisation_id=organisation.id) + "#funding-heading"
     )
 
 

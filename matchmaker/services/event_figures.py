@@ -14,6 +14,10 @@ Definitions:
   invited (what the guest-list sizing learns from);
 * ``newcomers`` — people who came for the first time to any event of the cluster;
 * ``new_connections`` — Connections recorded via this event ("who did you meet?").
+
+With a ``region`` (one of the cluster's regions or "other", as
+:func:`matchmaker.domain.cluster_region` counts), every figure is about the guests whose
+organisation is in that region, and the connections one of them made.
 """
 
 from __future__ import annotations
@@ -22,9 +26,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
-from matchmaker.domain import OrganisationKind, cluster_region
+from matchmaker.domain import OrganisationKind, cluster_region, cluster_region_is
 from matchmaker.extensions import db
 from matchmaker.models import (
     Connection,
@@ -89,13 +93,14 @@ class EventFigures:
         return self.came_private / known if known else None
 
 
-def figures_for_events(events: Iterable[Event]) -> dict[int, EventFigures]:
-    """Figures of many events at once, keyed by event id."""
+def figures_for_events(events: Iterable[Event], *, region: str = "") -> dict[int, EventFigures]:
+    """Figures of many events at once, keyed by event id; only the guests of ``region``
+    when one is given."""
     events = list(events)
     ids = [event.id for event in events]
     if not ids:
         return {}
-    rows = db.session.execute(
+    guests = (
         select(
             Invitation.event_id,
             Invitation.person_id,
@@ -108,7 +113,30 @@ def figures_for_events(events: Iterable[Event]) -> dict[int, EventFigures]:
         .join(Person, Person.id == Invitation.person_id)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .where(Invitation.event_id.in_(ids))
-    ).all()
+    )
+    connections_made = select(Connection.source_ref, func.count()).where(
+        Connection.via == ConnectionVia.EVENT.value, Connection.source_ref.in_(ids)
+    )
+    feedback_given = select(
+        EventFeedback.event_id,
+        func.count(),
+        func.sum(case((EventFeedback.wants_follow_up.is_(True), 1), else_=0)),
+    ).where(EventFeedback.event_id.in_(ids))
+    if region:
+        guests = guests.where(cluster_region_is(Organisation.region, region))
+        people_of_region = (
+            select(Person.id)
+            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+            .where(cluster_region_is(Organisation.region, region))
+        )
+        connections_made = connections_made.where(
+            or_(
+                and_(Connection.a_kind == "person", Connection.a_id.in_(people_of_region)),
+                and_(Connection.b_kind == "person", Connection.b_id.in_(people_of_region)),
+            )
+        )
+        feedback_given = feedback_given.where(EventFeedback.person_id.in_(people_of_region))
+    rows = db.session.execute(guests).all()
     first_came = _first_attendance()
     counts: dict[int, Counter] = defaultdict(Counter)
     regions: dict[int, Counter] = defaultdict(Counter)
@@ -141,25 +169,12 @@ def figures_for_events(events: Iterable[Event]) -> dict[int, EventFigures]:
             if first_came.get(person_id) == event_id:
                 c["newcomers"] += 1
     connections = dict(
-        db.session.execute(
-            select(Connection.source_ref, func.count())
-            .where(
-                Connection.via == ConnectionVia.EVENT.value,
-                Connection.source_ref.in_(ids),
-            )
-            .group_by(Connection.source_ref)
-        ).all()
+        db.session.execute(connections_made.group_by(Connection.source_ref)).all()
     )
     feedback = {
         event_id: (answers, wishes or 0)
         for event_id, answers, wishes in db.session.execute(
-            select(
-                EventFeedback.event_id,
-                func.count(),
-                func.sum(case((EventFeedback.wants_follow_up.is_(True), 1), else_=0)),
-            )
-            .where(EventFeedback.event_id.in_(ids))
-            .group_by(EventFeedback.event_id)
+            feedback_given.group_by(EventFeedback.event_id)
         ).all()
     }
     now = utcnow()

@@ -25,6 +25,7 @@ import calendar
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -43,6 +44,7 @@ from matchmaker.domain import (
     IntroductionStatus,
     IntroductionStep,
     Role,
+    cluster_region_is,
 )
 from matchmaker.extensions import db
 from matchmaker.mail import enqueue
@@ -1618,7 +1620,7 @@ class StaffFilters:
     focus_area: str = ""
 
 
-def _filtered(statement, sector: str, focus_area: str):
+def _filtered(statement, sector: str, focus_area: str, region: str = ""):
     requester = aliased(Person)
     requester_organisation = aliased(Organisation)
     if sector:
@@ -1628,26 +1630,37 @@ def _filtered(statement, sector: str, focus_area: str):
             .where(requester_organisation.sector == sector)
         )
     if focus_area:
-        recipient = aliased(Person)
-        requester_side = aliased(Person)
-        organisation_ids = [
-            select(requester_side.organisation_id)
-            .where(requester_side.id == IntroductionRequest.requester_id)
-            .correlate(IntroductionRequest)
-            .scalar_subquery(),
-            select(recipient.organisation_id)
-            .where(recipient.id == IntroductionRequest.recipient_id)
-            .correlate(IntroductionRequest)
-            .scalar_subquery(),
-            IntroductionRequest.target_organisation_id,
-        ]
         statement = statement.where(
             exists().where(
                 OrganisationFocusArea.focus_area == focus_area,
-                OrganisationFocusArea.organisation_id.in_(organisation_ids),
+                OrganisationFocusArea.organisation_id.in_(_organisations_of_both_sides()),
+            )
+        )
+    if region:
+        statement = statement.where(
+            exists().where(
+                Organisation.id.in_(_organisations_of_both_sides()),
+                cluster_region_is(Organisation.region, region),
             )
         )
     return statement
+
+
+def _organisations_of_both_sides() -> list:
+    """The requester's organisation, the recipient's, and the organisation asked (if any)."""
+    recipient = aliased(Person)
+    requester_side = aliased(Person)
+    return [
+        select(requester_side.organisation_id)
+        .where(requester_side.id == IntroductionRequest.requester_id)
+        .correlate(IntroductionRequest)
+        .scalar_subquery(),
+        select(recipient.organisation_id)
+        .where(recipient.id == IntroductionRequest.recipient_id)
+        .correlate(IntroductionRequest)
+        .scalar_subquery(),
+        IntroductionRequest.target_organisation_id,
+    ]
 
 
 def staff_query(filters: StaffFilters, *, now: datetime | None = None):
@@ -1703,13 +1716,15 @@ def acceptance_rate(
     until: datetime | None = None,
     sector: str = "",
     focus_area: str = "",
+    region: str = "",
 ) -> float | None:
     """Share of the requests that reached a recipient and were settled (accepted, declined by
     them, or expired unanswered) that were accepted; None when there are none.
 
     Requests the staff declined, withdrawn ones and those still open are not counted. Made in
-    ``[since, until)`` (creation time); ``sector`` is the requester's, ``focus_area`` either
-    side's organisation's."""
+    ``[since, until)`` (creation time); ``sector`` is the requester's, ``focus_area`` and
+    ``region`` (a cluster region or "other", see :func:`matchmaker.domain.cluster_region`)
+    either side's organisation's."""
     settled = or_(
         _ANSWERED_BY_RECIPIENT,
         and_(
@@ -1723,7 +1738,7 @@ def acceptance_rate(
         .where(settled)
     )
     total, accepted = db.session.execute(
-        _filtered(_period(statement, since, until), sector, focus_area)
+        _filtered(_period(statement, since, until), sector, focus_area, region)
     ).one()
     return accepted / total if total else None
 
@@ -1734,6 +1749,7 @@ def median_time_to_answer(
     until: datetime | None = None,
     sector: str = "",
     focus_area: str = "",
+    region: str = "",
 ) -> timedelta | None:
     """Median time between a request reaching its recipient and their answer (accept or
     decline); None when nobody answered. Same filters as :func:`acceptance_rate`."""
@@ -1742,7 +1758,8 @@ def median_time_to_answer(
         IntroductionRequest.delivered_at.is_not(None),
         IntroductionRequest.answered_at.is_not(None),
     )
-    rows = db.session.execute(_filtered(_period(statement, since, until), sector, focus_area)).all()
+    statement = _filtered(_period(statement, since, until), sector, focus_area, region)
+    rows = db.session.execute(statement).all()
     durations = [answered - delivered for delivered, answered in rows]
     if not durations:
         return None
@@ -1769,6 +1786,7 @@ def introduction_figures(
     until: datetime | None = None,
     sector: str = "",
     focus_area: str = "",
+    region: str = "",
 ) -> IntroductionFigures:
     """Counts by outcome and the two rates, for the organisers' page and the dashboard."""
     status = IntroductionRequest.status
@@ -1781,10 +1799,39 @@ def introduction_figures(
         func.count().filter(status.in_([STATUS.MET.value, STATUS.PROJECT_STARTED.value])),
         func.count().filter(status == STATUS.PROJECT_STARTED.value),
     ).select_from(IntroductionRequest)
-    row = db.session.execute(_filtered(_period(statement, since, until), sector, focus_area)).one()
-    filters = {"since": since, "until": until, "sector": sector, "focus_area": focus_area}
+    statement = _filtered(_period(statement, since, until), sector, focus_area, region)
+    row = db.session.execute(statement).one()
+    filters = {
+        "since": since,
+        "until": until,
+        "sector": sector,
+        "focus_area": focus_area,
+        "region": region,
+    }
     return IntroductionFigures(
         *(int(value) for value in row),
         acceptance_rate=acceptance_rate(**filters),
         median_time_to_answer=median_time_to_answer(**filters),
     )
+
+
+def requests_per_period(
+    boundaries: list[datetime], *, sector: str = "", focus_area: str = "", region: str = ""
+) -> list[tuple[int, int]]:
+    """For each period ``[boundaries[i], boundaries[i + 1])``: the requests made in it, and how
+    many of those led to an introduction. One query, whatever the number of periods."""
+    created = IntroductionRequest.created_at
+    columns = []
+    for start, end in pairwise(boundaries):
+        within = and_(created >= start, created < end)
+        columns += [func.count().filter(within), func.count().filter(within, _INTRODUCED)]
+    if not columns:
+        return []
+    statement = _filtered(
+        _period(select(*columns).select_from(IntroductionRequest), boundaries[0], boundaries[-1]),
+        sector,
+        focus_area,
+        region,
+    )
+    row = db.session.execute(statement).one()
+    return [(int(row[i]), int(row[i + 1])) for i in range(0, len(row), 2)]
