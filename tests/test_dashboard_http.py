@@ -215,7 +215,8 @@ def test_the_projects_section_on_the_page_csv_json_and_report_follows_period_and
     per_year = read_csv(client.get("/organiser/dashboard/projects-per-year.csv",
                                    query_string=two_years))
     assert per_year == [
-        ["Year", "Proposed", "Labelled", "Approved", "Funding granted (euros)"],
+        ["Year", "Projects proposed", "Projects labelled", "Projects approved",
+         "Funding granted (euros)"],
         ["2024", "1", "1", "0", "0"],
         ["2025", "3", "1", "2", "900000"],
     ]
@@ -225,7 +226,7 @@ def test_the_projects_section_on_the_page_csv_json_and_report_follows_period_and
     assert consortia == [["Sector", "Partner organisations", "Share"],
                          ["Public", "3", "0.7500"], ["Private", "1", "0.2500"]]
     summary = dict(read_csv(client.get("/organiser/dashboard/projects.csv", query_string=loire)))
-    assert summary["Projects proposed"] == "2" and summary["Approved by the funder"] == "1"
+    assert summary["Projects proposed"] == "2" and summary["Projects approved by a funder"] == "1"
     assert summary["Funding granted to the projects approved (euros)"] == "300000"
     assert summary["Share of public–private consortia"] == "0.5000"
 

@@ -127,9 +127,9 @@ def projects_chart(table: Table) -> Chart:
         table.title,
         _labels(table),
         [
-            Series(_("Proposed"), _column(table, 1)),
-            Series(_("Labelled"), _column(table, 2)),
-            Series(_("Approved"), _column(table, 3)),
+            Series(_("Projects proposed"), _column(table, 1)),
+            Series(_("Projects labelled"), _column(table, 2)),
+            Series(_("Projects approved"), _column(table, 3)),
         ],
         value_format=_count,
         height=240,

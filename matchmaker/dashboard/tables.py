@@ -334,10 +334,10 @@ def projects_table(figures: DashboardFigures) -> Table:
     f = figures.projects
     lines = [
         (_("Projects proposed"), f.proposed, COUNT),
-        (_("Labelled by the cluster"), f.labelled, COUNT),
-        (_("Submitted to a funder"), f.submitted, COUNT),
-        (_("Approved by the funder"), f.approved, COUNT),
-        (_("Rejected by the funder"), f.rejected, COUNT),
+        (_("Projects labelled by the cluster"), f.labelled, COUNT),
+        (_("Projects submitted to a funder"), f.submitted, COUNT),
+        (_("Projects approved by a funder"), f.approved, COUNT),
+        (_("Projects rejected by a funder"), f.rejected, COUNT),
         (_("Funding requested by the projects submitted (euros)"), f.funding_requested_eur, EUROS),
         (_("Funding granted to the projects approved (euros)"), f.funding_granted_eur, EUROS),
         (_("Public–private consortia among those submitted"), f.mixed_consortia, COUNT),
@@ -371,9 +371,9 @@ def projects_per_year(figures: DashboardFigures) -> Table:
         _("Projects proposed, labelled and approved per year"),
         [
             Column(_("Year"), TEXT),
-            Column(_("Proposed")),
-            Column(_("Labelled")),
-            Column(_("Approved")),
+            Column(_("Projects proposed")),
+            Column(_("Projects labelled")),
+            Column(_("Projects approved")),
             Column(_("Funding granted (euros)"), EUROS),
         ],
         rows,
