@@ -33,8 +33,9 @@ def test_the_demo_dashboard_has_non_trivial_figures_in_every_section(app, runner
 
     figures = dashboard.dashboard_figures(DashboardFilters.last_twelve_months(TODAY))
     members = figures.members
-    # A cluster that grew over the years: most members were there before the period.
-    assert members.organisations > 200 and 10 < members.new_organisations < 60
+    # A cluster that grew over the years: most members were there before the period (the
+    # partners of three years of projects joined before their first project).
+    assert members.organisations > 200 and 5 < members.new_organisations < 60
     assert 50 < members.new_people < members.people / 2
     assert sum(1 for step in members.growth if step.new_people) >= 10
     assert {row.code for row in members.by_region} == {
@@ -48,6 +49,16 @@ def test_the_demo_dashboard_has_non_trivial_figures_in_every_section(app, runner
     intro = figures.introductions.figures
     assert intro.requested > 50 and intro.introduced > 20 and intro.met > 5 and intro.projects > 1
     assert intro.acceptance_rate is not None and intro.median_time_to_answer is not None
+    projects = figures.projects
+    assert projects.proposed > 10 and projects.labelled > 3 and projects.submitted > 10
+    assert projects.approved > 10 and projects.rejected > 0
+    assert projects.funding_granted_eur > 1_000_000
+    assert projects.consortia_public_partners > 10 and projects.consortia_private_partners > 10
+    assert projects.submitted / 2 < projects.mixed_consortia <= projects.submitted
+    three_years = dashboard.projects_figures(DashboardFilters(since=date(2024, 1, 1),
+                                                              until=TODAY))
+    assert [year.year for year in three_years.by_year] == [2024, 2025, 2026]
+    assert all(year.approved > 10 for year in three_years.by_year)
     startups = figures.startups
     assert startups.supported > 20 and startups.rounds >= 3 and startups.raised_eur > 1_000_000
     long_run = dashboard.startups_figures(DashboardFilters(since=date(2016, 1, 1), until=TODAY))
@@ -68,4 +79,7 @@ def test_the_demo_dashboard_has_non_trivial_figures_in_every_section(app, runner
     auth.login(generator.ORGANISER_EMAIL, demo_password(Role.ORGANISER))
     response = client.get("/organiser/dashboard/")
     assert response.status_code == 200
+    period = {"from": figures.filters.since.isoformat(), "to": figures.filters.until.isoformat()}
+    response = client.get("/organiser/dashboard/", query_string=period)
+    assert f'<p class="figure">{projects.approved} / {projects.rejected}</p>' in response.text
     assert client.get("/organiser/dashboard/report").status_code == 200

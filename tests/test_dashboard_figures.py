@@ -1,5 +1,6 @@
 """The dashboard's figures, each checked against data built here: members, events,
-introductions, startups and their funding, matching health, the period and the region."""
+introductions, projects, startups and their funding, matching health, the period and the
+region."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -19,6 +20,7 @@ from matchmaker.services.event_figures import figures_for_events
 from matchmaker.services.tags import resolve_tags
 from tests.support.events import invite, make_event, move_event
 from tests.support.factories import make_organisation, make_person
+from tests.support.project_history import projects_of_2024_and_2025
 
 YEAR = DashboardFilters(since=date(2025, 1, 1), until=date(2025, 12, 31))
 
@@ -283,6 +285,49 @@ def test_introductions_by_outcome_over_time_and_by_region(app):
     assert (other.requested, other.projects) == (3, 1)
 
 
+# --- Projects --------------------------------------------------------------------------------
+
+
+def test_projects_proposed_labelled_approved_funding_and_consortia_of_the_period(app):
+    projects_of_2024_and_2025()
+    figures = dashboard.dashboard_figures(YEAR).projects
+    assert (figures.proposed, figures.labelled, figures.submitted) == (3, 1, 3)
+    assert (figures.approved, figures.rejected) == (2, 1)
+    assert (figures.funding_requested_eur, figures.funding_granted_eur) == (1_400_000, 900_000)
+    assert (figures.consortia_public_partners, figures.consortia_private_partners) == (4, 3)
+    assert figures.mixed_consortia == 2
+    two_years = dashboard.projects_figures(
+        DashboardFilters(since=date(2024, 1, 1), until=date(2025, 12, 31))
+    )
+    assert [(y.year, y.proposed, y.labelled, y.approved, y.funding_granted_eur)
+            for y in two_years.by_year] == [(2024, 1, 1, 0, 0), (2025, 3, 1, 2, 900_000)]
+    # Only what happened in the second half of 2025.
+    autumn = dashboard.projects_figures(DashboardFilters(since=date(2025, 7, 1),
+                                                         until=date(2025, 12, 31)))
+    assert (autumn.proposed, autumn.submitted, autumn.approved, autumn.rejected) == (0, 1, 1, 1)
+    assert autumn.funding_granted_eur == 300_000 and autumn.mixed_consortia == 1
+
+
+def test_projects_of_one_region_are_those_its_organisations_proposed(app):
+    projects_of_2024_and_2025()
+
+    def in_region(region):
+        return dashboard.projects_figures(
+            DashboardFilters(since=YEAR.since, until=YEAR.until, region=region)
+        )
+
+    loire = in_region("pays_de_la_loire")
+    assert (loire.proposed, loire.labelled, loire.submitted, loire.approved) == (2, 1, 2, 1)
+    assert loire.funding_granted_eur == 300_000
+    assert (loire.consortia_public_partners, loire.consortia_private_partners) == (3, 1)
+    bretagne = in_region("bretagne")
+    assert (bretagne.proposed, bretagne.approved, bretagne.funding_granted_eur) == (0, 1, 600_000)
+    assert bretagne.mixed_consortia == 1
+    other = in_region("other")
+    assert (other.proposed, other.submitted) == (1, 0)
+    assert in_region("centre_val_de_loire").proposed == 0
+
+
 # --- Startups --------------------------------------------------------------------------------
 
 
@@ -388,3 +433,19 @@ def test_the_annual_report_sets_the_year_against_the_previous_one(members):
     assert lines["members", "new_people"].this_year == 5
     assert lines["events", "show_up_rate"].change is None  # no events either year
     assert len(report.lines) == len(dashboard.KEY_FIGURES)
+
+
+def test_the_annual_report_has_the_projects_of_the_year_and_of_the_previous_one(app):
+    projects_of_2024_and_2025()
+    report = dashboard.annual_report(2025)
+    lines = {(line.section, line.key): (line.this_year, line.last_year) for line in report.lines
+             if line.section == "projects"}
+    assert lines == {
+        ("projects", "proposed"): (3, 1),
+        ("projects", "labelled"): (1, 1),
+        ("projects", "approved"): (2, 0),
+        ("projects", "funding_granted_eur"): (900_000, 0),
+    }
+    bretagne = {line.key: line.this_year for line in dashboard.annual_report(2025, "bretagne").lines
+                if line.section == "projects"}
+    assert bretagne == {"proposed": 0, "labelled": 0, "approved": 1, "funding_granted_eur": 600_000}

@@ -1,6 +1,6 @@
 """The dashboard over HTTP: organisers only, the period and region in the address, every table
-as CSV, the figures as JSON (with JSON errors), the annual report; and startups declaring
-their funding rounds from their page."""
+as CSV, the figures as JSON (with JSON errors), the annual report, the projects section; and
+startups declaring their funding rounds from their page."""
 
 import csv
 import io
@@ -14,6 +14,7 @@ from matchmaker.extensions import db
 from matchmaker.models import FundingRound
 from tests.support.accounts import field_error, main_content, page_text
 from tests.support.factories import make_organisation, make_person
+from tests.support.project_history import projects_of_2024_and_2025
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +73,8 @@ def test_the_organisers_page_lists_the_dashboard_and_it_shows_every_section(
     response = client.get("/organiser/dashboard/", query_string=YEAR_2025)
     assert response.status_code == 200
     html = main_content(response)
-    for heading in ("Members", "Events", "Introductions", "Startups", "Matching health"):
+    for heading in ("Members", "Events", "Introductions", "Projects", "Startups",
+                    "Matching health"):
         assert f">{heading}</h2>" in html
     # Charts are drawn in the page, titled, each with a table and its CSV link.
     assert html.count('<svg class="chart"') >= 10 and "<script" not in html
@@ -189,6 +191,61 @@ def test_the_annual_report_page_csv_and_json(client, auth, organiser, cluster):
     assert bad.status_code == 400 and bad.get_json()["fields"]["year"]
     assert client.get("/organiser/dashboard/report",
                       query_string={"year": 2025, "region": "x"}).status_code == 400
+
+
+# --- Projects --------------------------------------------------------------------------------
+
+
+def test_the_projects_section_on_the_page_csv_json_and_report_follows_period_and_region(
+    client, auth, organiser
+):
+    projects_of_2024_and_2025()
+    auth.login(organiser.email)
+    html = main_content(client.get("/organiser/dashboard/", query_string=YEAR_2025))
+    section = html[html.index('id="projects-heading"'):html.index('id="startups-heading"')]
+    assert "<figcaption aria-hidden=\"true\">Projects proposed, labelled and approved per year" in (
+        section)
+    assert '<p class="figure">3</p><p class="hint">collaborative projects proposed</p>' in section
+    assert '<p class="figure">2 / 1</p><p class="hint">approved / rejected by the funder' in section
+    assert '<p class="figure">900,000 €</p>' in section
+    assert '<p class="figure">2</p><p class="hint">public–private consortia' in section
+    assert ">66.7%</td>" in section  # two of the three consortia submitted
+
+    two_years = {"from": "2024-01-01", "to": "2025-12-31"}
+    per_year = read_csv(client.get("/organiser/dashboard/projects-per-year.csv",
+                                   query_string=two_years))
+    assert per_year == [
+        ["Year", "Projects proposed", "Projects labelled", "Projects approved",
+         "Funding granted (euros)"],
+        ["2024", "1", "1", "0", "0"],
+        ["2025", "3", "1", "2", "900000"],
+    ]
+    loire = {**YEAR_2025, "region": "pays_de_la_loire"}
+    consortia = read_csv(client.get("/organiser/dashboard/projects-consortia.csv",
+                                    query_string=loire))
+    assert consortia == [["Sector", "Partner organisations", "Share"],
+                         ["Public", "3", "0.7500"], ["Private", "1", "0.2500"]]
+    summary = dict(read_csv(client.get("/organiser/dashboard/projects.csv", query_string=loire)))
+    assert summary["Projects proposed"] == "2" and summary["Projects approved by a funder"] == "1"
+    assert summary["Funding granted to the projects approved (euros)"] == "300000"
+    assert summary["Share of public–private consortia"] == "0.5000"
+
+    figures = client.get("/organiser/dashboard/figures.json",
+                         query_string={**YEAR_2025, "region": "bretagne"}).get_json()
+    assert figures["projects"]["proposed"] == 0
+    assert figures["projects"]["approved"] == 1
+    assert figures["projects"]["funding_granted_eur"] == 600_000
+    assert figures["projects"]["mixed_consortia"] == 1
+
+    rows = read_csv(client.get("/organiser/dashboard/report.csv", query_string={"year": 2025}))
+    assert ["Projects", "Collaborative projects proposed", "3", "1"] in rows
+    assert ["Projects", "Funding granted to the projects approved (euros)", "900000", "0"] in rows
+    report = client.get("/organiser/dashboard/report.json", query_string={"year": 2025}).get_json()
+    assert report["figures"]["projects.approved"] == {
+        "this_year": 2, "last_year": 0, "change": None}
+    assert report["figures"]["projects.proposed"]["change"] == 2.0
+    page = main_content(client.get("/organiser/dashboard/report", query_string={"year": 2025}))
+    assert "Projects approved by a funder" in page and "900,000 €" in page
 
 
 # --- Declaring funding rounds ----------------------------------------------------------------

@@ -121,6 +121,42 @@ def introductions_chart(table: Table) -> Chart:
     )
 
 
+def projects_chart(table: Table) -> Chart:
+    return titled(
+        bar_chart,
+        table.title,
+        _labels(table),
+        [
+            Series(_("Projects proposed"), _column(table, 1)),
+            Series(_("Projects labelled"), _column(table, 2)),
+            Series(_("Projects approved"), _column(table, 3)),
+        ],
+        value_format=_count,
+        height=240,
+    )
+
+
+def project_funding_chart(table: Table) -> Chart:
+    return titled(
+        bar_chart,
+        _("Funding granted to projects per year (millions of euros)"),
+        _labels(table),
+        [Series(_("Granted"), _column(table, 4))],
+        value_format=_millions,
+        height=240,
+    )
+
+
+def consortia_chart(table: Table) -> Chart:
+    return titled(
+        horizontal_bar_chart,
+        table.title,
+        _labels(table),
+        _column(table, 1),
+        value_format=_count,
+    )
+
+
 def startups_chart(table: Table) -> Chart:
     return titled(
         bar_chart,

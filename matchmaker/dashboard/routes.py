@@ -106,6 +106,9 @@ def index():
             if figures.events.by_kind
             else None,
             "introductions": charts.introductions_chart(built["introductions-over-time"]),
+            "projects": charts.projects_chart(built["projects-per-year"]),
+            "project_funding": charts.project_funding_chart(built["projects-per-year"]),
+            "consortia": charts.consortia_chart(built["projects-consortia"]),
             "startups": charts.startups_chart(built["startups-per-year"]),
             "funding": charts.funding_chart(built["startups-per-year"]),
             "matching": charts.matching_chart(built["matching-health"]),

@@ -25,6 +25,7 @@ from matchmaker.domain import (
     REGION_LABELS,
     SECTOR_LABELS,
     IntroductionStatus,
+    Sector,
 )
 from matchmaker.events.labels import KIND_LABELS as EVENT_KIND_LABELS
 from matchmaker.services.dashboard import (
@@ -329,6 +330,73 @@ def introductions_over_time(figures: DashboardFigures) -> Table:
     )
 
 
+def projects_table(figures: DashboardFigures) -> Table:
+    f = figures.projects
+    lines = [
+        (_("Projects proposed"), f.proposed, COUNT),
+        (_("Projects labelled by the cluster"), f.labelled, COUNT),
+        (_("Projects submitted to a funder"), f.submitted, COUNT),
+        (_("Projects approved by a funder"), f.approved, COUNT),
+        (_("Projects rejected by a funder"), f.rejected, COUNT),
+        (_("Funding requested by the projects submitted (euros)"), f.funding_requested_eur, EUROS),
+        (_("Funding granted to the projects approved (euros)"), f.funding_granted_eur, EUROS),
+        (_("Public–private consortia among those submitted"), f.mixed_consortia, COUNT),
+        (
+            _("Share of public–private consortia"),
+            f.mixed_consortia / f.submitted if f.submitted else None,
+            RATE,
+        ),
+    ]
+    return Table(
+        "projects",
+        _("Collaborative projects"),
+        [Column(_("Figure"), TEXT), Column(_("Value"))],
+        [[label, value] for label, value, _kind in lines],
+        cell_kinds={(index, 1): kind for index, (_label_, _value, kind) in enumerate(lines)},
+    )
+
+
+def projects_per_year(figures: DashboardFigures) -> Table:
+    by_year = {row.year: row for row in figures.projects.by_year}
+    rows = []
+    for year in range(figures.filters.since.year, figures.filters.until.year + 1):
+        row = by_year.get(year)
+        rows.append(
+            [str(year), row.proposed, row.labelled, row.approved, row.funding_granted_eur]
+            if row is not None
+            else [str(year), 0, 0, 0, 0]
+        )
+    return Table(
+        "projects-per-year",
+        _("Projects proposed, labelled and approved per year"),
+        [
+            Column(_("Year"), TEXT),
+            Column(_("Projects proposed")),
+            Column(_("Projects labelled")),
+            Column(_("Projects approved")),
+            Column(_("Funding granted (euros)"), EUROS),
+        ],
+        rows,
+    )
+
+
+def projects_consortia(figures: DashboardFigures) -> Table:
+    f = figures.projects
+    partners = f.consortia_public_partners + f.consortia_private_partners
+    return Table(
+        "projects-consortia",
+        _("Partners of the consortia submitted, by sector"),
+        [Column(_("Sector"), TEXT), Column(_("Partner organisations")), Column(_("Share"), RATE)],
+        [
+            [label_of(SECTOR_LABELS, sector), count, count / partners if partners else None]
+            for sector, count in (
+                (Sector.PUBLIC, f.consortia_public_partners),
+                (Sector.PRIVATE, f.consortia_private_partners),
+            )
+        ],
+    )
+
+
 def startups_per_year(figures: DashboardFigures) -> Table:
     return Table(
         "startups-per-year",
@@ -451,6 +519,9 @@ TABLES: dict[str, Callable[[DashboardFigures], Table]] = {
     "events-by-kind": events_by_kind,
     "introductions": introductions_table,
     "introductions-over-time": introductions_over_time,
+    "projects": projects_table,
+    "projects-per-year": projects_per_year,
+    "projects-consortia": projects_consortia,
     "startups-per-year": startups_per_year,
     "funding-by-round-kind": funding_by_round_kind,
     "funding-rounds": funding_rounds,
@@ -479,6 +550,10 @@ REPORT_LABELS = {
     "median_days_to_answer": _l("Median time to answer an introduction (days)"),
     "met": _l("Introduced pairs who met"),
     "projects": _l("Projects started after an introduction"),
+    "proposed": _l("Collaborative projects proposed"),
+    "labelled": _l("Projects labelled by the cluster"),
+    "approved": _l("Projects approved by a funder"),
+    "funding_granted_eur": _l("Funding granted to the projects approved (euros)"),
     "created": _l("Startups created with the cluster's support"),
     "rounds": _l("Funding rounds of these startups"),
     "raised_eur": _l("Funds raised by these startups (euros)"),
@@ -491,6 +566,7 @@ REPORT_SECTIONS = {
     "members": _l("Members"),
     "events": _l("Events"),
     "introductions": _l("Introductions"),
+    "projects": _l("Projects"),
     "startups": _l("Startups"),
     "matching": _l("Matching health"),
 }
@@ -505,7 +581,7 @@ def report_kind(key: str) -> str:
         "organisations_share",
     ):
         return RATE
-    if key == "raised_eur":
+    if key in ("raised_eur", "funding_granted_eur"):
         return EUROS
     if key == "median_days_to_answer":
         return NUMBER

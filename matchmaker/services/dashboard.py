@@ -20,6 +20,9 @@ Definitions:
 * introductions are the requests made in the period
   (:func:`matchmaker.services.introductions.introduction_figures`); a region keeps the
   requests where either side's organisation is in it;
+* projects are the collaborative projects, each counted by the date of its own milestone
+  (proposed, labelled, submitted, approved; :mod:`matchmaker.services.project_figures`
+  defines each figure); a region keeps the projects whose proposing organisation is in it;
 * startups are the organisations flagged "created with the cluster's support", counted in the
   year of their creation date; their funding rounds are those they declared, by round date;
 * matching health is today's stored suggestions for the members at the end of the period: a
@@ -28,8 +31,8 @@ Definitions:
   its texts (expertise or description, offer, looking for) together have fewer than
   :data:`THIN_PROFILE_CHARACTERS` characters, or it has no tag.
 
-A new section (the collaborative projects) is one more figures function here, one field of
-:class:`DashboardFigures`, one template block and one table in ``matchmaker/dashboard``.
+A new section is one more figures function here, one field of :class:`DashboardFigures`,
+one template block and its tables in ``matchmaker/dashboard``, as the projects have.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from matchmaker.services.introductions import (
     introduction_figures,
     requests_per_period,
 )
+from matchmaker.services.project_figures import ProjectFigures, project_figures
 
 PARIS = ZoneInfo("Europe/Paris")
 GOOD_SUGGESTION_SCORE = 0.5
@@ -489,6 +493,13 @@ def introductions_figures(
     )
 
 
+# --- Projects --------------------------------------------------------------------------------
+
+
+def projects_figures(filters: DashboardFilters) -> ProjectFigures:
+    return project_figures(since=filters.since, until=filters.until, region=filters.region or None)
+
+
 # --- Startups --------------------------------------------------------------------------------
 
 
@@ -834,6 +845,7 @@ class DashboardFigures:
     members: MembersFigures
     events: EventsFigures
     introductions: IntroductionsFigures
+    projects: ProjectFigures
     startups: StartupsFigures
     matching: MatchingFigures
 
@@ -850,6 +862,7 @@ def dashboard_figures(
         members=members_figures(filters, steps),
         events=events_figures(filters),
         introductions=introductions_figures(filters, steps),
+        projects=projects_figures(filters),
         startups=startups_figures(filters),
         matching=matching_figures(filters, thin_limit=thin_limit),
     )
@@ -878,6 +891,10 @@ KEY_FIGURES = (
     ("introductions", "median_days_to_answer"),
     ("introductions", "met"),
     ("introductions", "projects"),
+    ("projects", "proposed"),
+    ("projects", "labelled"),
+    ("projects", "approved"),
+    ("projects", "funding_granted_eur"),
     ("startups", "created"),
     ("startups", "rounds"),
     ("startups", "raised_eur"),
@@ -916,6 +933,10 @@ def key_figures(figures: DashboardFigures) -> dict[tuple[str, str], float | int 
         ),
         ("introductions", "met"): introductions.met,
         ("introductions", "projects"): introductions.projects,
+        ("projects", "proposed"): figures.projects.proposed,
+        ("projects", "labelled"): figures.projects.labelled,
+        ("projects", "approved"): figures.projects.approved,
+        ("projects", "funding_granted_eur"): figures.projects.funding_granted_eur,
         ("startups", "created"): figures.startups.created,
         ("startups", "rounds"): figures.startups.rounds,
         ("startups", "raised_eur"): figures.startups.raised_eur,

@@ -1,5 +1,6 @@
-"""A startup's founder declares a funding round on its page; an organiser opens the dashboard,
-narrows it to a region and a period, downloads a table as CSV and opens the annual report."""
+"""A startup's founder declares a funding round on its page; an organiser opens the dashboard
+(its projects among the sections), narrows it to a region and a period, downloads a table as
+CSV and opens the annual report."""
 
 import csv
 import re
@@ -11,6 +12,7 @@ from playwright.sync_api import Page, expect
 from matchmaker.domain import Role
 from matchmaker.extensions import db
 from tests.support.factories import PASSWORD, make_organisation, make_person
+from tests.support.project_history import dated_project
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +37,11 @@ def test_a_declared_round_reaches_the_dashboard_filtered_by_region_and_its_csv(p
     for organisation in (rennes, nantes):
         organisation.created_at = datetime(this_year, 1, 2, 9, tzinfo=UTC)
     db.session.commit()
+    # Each startup proposed a project this year; Brocell's was approved.
+    dated_project(rennes, created=datetime(this_year, 1, 5, 9, tzinfo=UTC),
+                  partners=(rennes,), status="approved", submitted_on=date(this_year, 1, 10),
+                  approved_on=date(this_year, 1, 20), amount_granted_eur=250_000)
+    dated_project(nantes, created=datetime(this_year, 1, 6, 9, tzinfo=UTC))
     make_person(email="founder@brocell.example.org", organisation=rennes)
     make_person(email="founder@vectalis.example.org", organisation=nantes)
     make_person(email="claire@cluster.example.org", role=Role.ORGANISER)
@@ -69,8 +76,14 @@ def test_a_declared_round_reaches_the_dashboard_filtered_by_region_and_its_csv(p
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Organisers").click()
     page.get_by_role("main").get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
-    for section in ("Members", "Events", "Introductions", "Startups", "Matching health"):
+    for section in ("Members", "Events", "Introductions", "Projects", "Startups",
+                    "Matching health"):
         expect(page.get_by_role("heading", name=section, level=2)).to_be_visible()
+    projects = page.get_by_role("table", name="Collaborative projects")
+    proposed = projects.locator("tr", has=page.get_by_role("rowheader", name="Projects proposed"))
+    expect(proposed.locator("td")).to_have_text("2")
+    expect(page.get_by_role(
+        "img", name="Projects proposed, labelled and approved per year")).to_be_visible()
     rounds = page.get_by_role("table", name="Funding rounds of the startups")
     expect(rounds).to_contain_text("Brocell")
     expect(rounds).to_contain_text("Vectalis")
@@ -86,6 +99,10 @@ def test_a_declared_round_reaches_the_dashboard_filtered_by_region_and_its_csv(p
     )
     expect(rounds).to_contain_text("Brocell")
     expect(rounds).not_to_contain_text("Vectalis")
+    expect(proposed.locator("td")).to_have_text("1")
+    granted = projects.locator("tr", has=page.get_by_role(
+        "rowheader", name="Funding granted to the projects approved (euros)"))
+    expect(granted.locator("td")).to_have_text("250,000 €")
     expect(page.get_by_role("table", name="Members by region")).not_to_contain_text(
         "Pays de la Loire")
 
