@@ -41,7 +41,7 @@ from matchmaker.introductions.forms import (
 from matchmaker.models import utcnow
 from matchmaker.permissions import organiser_required
 from matchmaker.services import introductions
-from matchmaker.services.introductions import IntroductionError
+from matchmaker.services.errors import ServiceError
 from matchmaker.services.people import can_see_contact_details, visible_members
 from matchmaker.templating import label_of
 
@@ -71,7 +71,7 @@ def _language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
-def _refuse(error: IntroductionError):
+def _refuse(error: ServiceError):
     abort(error.status, description=error.message)
 
 
@@ -96,12 +96,12 @@ def new():
             person_id=request.args.get("person", type=int),
             organisation_id=request.args.get("organisation", type=int),
         )
-    except IntroductionError as error:
+    except ServiceError as error:
         _refuse(error)
     refusal = None
     try:
         introductions.check_may_request(_user(), target)
-    except IntroductionError as error:
+    except ServiceError as error:
         refusal = error
     form = RequestForm()
     if target.organisation is not None:
@@ -128,7 +128,7 @@ def new():
                 person_id=person_id,
                 organisation_id=organisation_id,
             )
-        except IntroductionError as error:
+        except ServiceError as error:
             show_error(form, error.message, error.field)
             if not error.field:
                 status = error.status
@@ -221,7 +221,7 @@ def _render_request(intro, status: int = 200, **forms):
 def _request_or_404(request_id: int):
     try:
         return introductions.get_request(request_id, _user())
-    except IntroductionError as error:
+    except ServiceError as error:
         _refuse(error)
 
 
@@ -241,7 +241,7 @@ def _act(request_id: int, action, done: str, form=None, form_name: str | None = 
         return _render_request(intro, **{form_name: form})
     try:
         action()
-    except IntroductionError as error:
+    except ServiceError as error:
         if error.field and form_name is not None:
             show_error(form, error.message, error.field)
             return _render_request(intro, **{form_name: form})
@@ -413,7 +413,7 @@ def answer(token: str):
     the link names); only a POST from that page changes anything."""
     try:
         link = introductions.read_answer_link(token)
-    except IntroductionError as error:
+    except ServiceError as error:
         return render_error(error.status, error.message)
     speak_to(link.person)
     action = request.values.get("action", "")
@@ -450,7 +450,7 @@ def answer(token: str):
             done = _(
                 "The cluster staff are asked to join. You can still answer whenever you are ready."
             )
-    except IntroductionError as error:
+    except ServiceError as error:
         if error.field and form_name is not None:
             show_error(form, error.message, error.field)
             return _render_answer(link, action, **{form_name: form})

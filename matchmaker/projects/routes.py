@@ -33,8 +33,9 @@ from matchmaker.forms import show_error
 from matchmaker.i18n import speak_to
 from matchmaker.projects.forms import ActionForm, FilterForm, InviteForm, ProjectForm, StatusForm
 from matchmaker.services import project_partners, projects
+from matchmaker.services.errors import ServiceError
 from matchmaker.services.project_figures import project_figures
-from matchmaker.services.projects import ProjectError, ProjectFilters, ProjectInput
+from matchmaker.services.projects import ProjectFilters, ProjectInput
 from matchmaker.templating import label_of
 from matchmaker.urls import safe_next_url
 
@@ -76,7 +77,7 @@ def _language() -> str:
 def _project_or_error(project_id: int):
     try:
         return projects.get_project(project_id, _user())
-    except ProjectError as error:
+    except ServiceError as error:
         abort(error.status, description=error.message)
 
 
@@ -145,7 +146,7 @@ def new():
     if form.validate_on_submit():
         try:
             project = projects.propose_project(user, _input(form))
-        except ProjectError as error:
+        except ServiceError as error:
             show_error(form, error.message, error.field)
             status = error.status if not error.field else 400
         else:
@@ -178,7 +179,7 @@ def edit(project_id: int):
     if form.validate_on_submit():
         try:
             projects.update_project(project.id, _user(), _input(form))
-        except ProjectError as error:
+        except ServiceError as error:
             show_error(form, error.message, error.field)
             status = 400
         else:
@@ -269,7 +270,7 @@ def invite(project_id: int):
             person_id=form.person_id.data,
             message=form.message.data or "",
         )
-    except ProjectError as error:
+    except ServiceError as error:
         if error.status in (403, 404):
             abort(error.status, description=error.message)
         flash(error.message, "error")
@@ -293,7 +294,7 @@ def withdraw(project_id: int, member_id: int):
         abort(400)
     try:
         projects.withdraw_invitation(project.id, _user(), member_id)
-    except ProjectError as error:
+    except ServiceError as error:
         abort(error.status, description=error.message)
     flash(_("The invitation is withdrawn."), "success")
     return redirect(url_for("projects.show", project_id=project.id))
@@ -311,7 +312,7 @@ def answer_signed_in(project_id: int):
     accept = request.form["action"] == "accept"
     try:
         projects.answer_invitation(project.id, _user(), accept=accept)
-    except ProjectError as error:
+    except ServiceError as error:
         abort(error.status, description=error.message)
     flash(
         _("You joined the consortium.") if accept else _("You declined the invitation."),
@@ -326,7 +327,7 @@ def answer(token: str):
     from that page records the answer."""
     try:
         link = projects.read_invitation_link(token)
-    except ProjectError as error:
+    except ServiceError as error:
         return render_error(error.status, error.message)
     speak_to(link.person)
     action = request.values.get("action", "")
@@ -338,7 +339,7 @@ def answer(token: str):
             abort(400)
         try:
             projects.answer_by_link(token, accept=action == "accept")
-        except ProjectError as error:
+        except ServiceError as error:
             return render_error(error.status, error.message)
         done = (
             _("You joined the consortium. The partners can now see you in the project.")
@@ -372,7 +373,7 @@ def change_status(project_id: int):
             amount_granted_eur=form.amount_granted_eur.data,
             note=form.note.data or "",
         )
-    except ProjectError as error:
+    except ServiceError as error:
         if error.status in (403, 404):
             abort(error.status, description=error.message)
         show_error(form, error.message, error.field if error.field in form else None)
@@ -396,7 +397,7 @@ def label(project_id: int):
     labelled = request.form.get("labelled") == "1"
     try:
         projects.set_label(project.id, _user(), labelled)
-    except ProjectError as error:
+    except ServiceError as error:
         abort(error.status, description=error.message)
     flash(
         _("The project is labelled by the cluster.")

@@ -64,6 +64,13 @@ from matchmaker.models import (
 )
 from matchmaker.security import TokenError, make_recipient_token, read_recipient_token
 from matchmaker.services.connections import add_connection
+from matchmaker.services.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceError,
+)
 from matchmaker.services.notifications import notify
 from matchmaker.services.people import get_visible_person, visible_members, were_introduced
 from matchmaker.services.suggestions import render_reasons
@@ -97,39 +104,11 @@ _INTRODUCED = IntroductionRequest.status.in_([s.value for s in INTRODUCED_STATUS
 # -- errors -----------------------------------------------------------------------------------
 
 
-class IntroductionError(Exception):
-    """A refusal with a message for the person; ``status`` is the HTTP code a view answers
-    with, ``field`` the form field the message belongs to (if any)."""
-
-    status = 409
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class InvalidInput(IntroductionError):
-    status = 400
-
-
-class Forbidden(IntroductionError):
-    status = 403
-
-
-class NotFound(IntroductionError):
-    status = 404
-
-
-class Conflict(IntroductionError):
-    status = 409
-
-
-class LimitReached(IntroductionError):
+class LimitReached(ServiceError):
     status = 429
 
 
-class LinkError(IntroductionError):
+class LinkError(ServiceError):
     """An emailed link that is forged, altered, expired, or not for this request."""
 
     status = 404
@@ -444,7 +423,7 @@ def request_option(user, target: Target, *, now: datetime | None = None) -> Requ
     )
     try:
         check_may_request(user, target, now=now)
-    except IntroductionError as error:
+    except ServiceError as error:
         return RequestOption(allowed=False, refusal=error.message, latest=latest)
     return RequestOption(allowed=True, latest=latest)
 

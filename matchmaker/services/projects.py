@@ -60,6 +60,7 @@ from matchmaker.models import (
 from matchmaker.paging import PreparedPagination
 from matchmaker.security import TokenError, make_recipient_token, read_recipient_token
 from matchmaker.services.connections import add_connection
+from matchmaker.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from matchmaker.services.matching import matchable_people_clause, theme_relevance
 from matchmaker.services.notifications import notify
 from matchmaker.services.tags import commit_retrying_new_tags, resolve_tags
@@ -84,34 +85,6 @@ STATE = ProjectMemberState
 
 
 # -- errors -----------------------------------------------------------------------------------
-
-
-class ProjectError(Exception):
-    """A refusal with a message for the person; ``status`` is the HTTP code a view answers
-    with, ``field`` the form field the message belongs to (if any)."""
-
-    status = 409
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class InvalidInput(ProjectError):
-    status = 400
-
-
-class Forbidden(ProjectError):
-    status = 403
-
-
-class NotFound(ProjectError):
-    status = 404
-
-
-class Conflict(ProjectError):
-    status = 409
 
 
 def _committed(work):
