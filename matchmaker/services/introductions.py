@@ -63,6 +63,7 @@ from matchmaker.models import (
     utcnow,
 )
 from matchmaker.security import TokenError, make_recipient_token, read_recipient_token
+from matchmaker.services import committed
 from matchmaker.services.connections import add_connection
 from matchmaker.services.errors import (
     Conflict,
@@ -729,17 +730,6 @@ def _move(
     db.session.refresh(request)
 
 
-def _committed(work):
-    """Run one use case: commit what it wrote, or roll everything back."""
-    try:
-        result = work()
-        db.session.commit()
-        return result
-    except Exception:
-        db.session.rollback()
-        raise
-
-
 def _require(roles: set[str], role: str, message: str) -> None:
     if role not in roles:
         raise Forbidden(message)
@@ -813,7 +803,7 @@ def _accept(request: IntroductionRequest, person: Person, actor: User, now: date
         )
         return request
 
-    return _committed(work)
+    return committed(work)
 
 
 def accept(request_id: int, *, by, now: datetime | None = None) -> IntroductionRequest:
@@ -887,7 +877,7 @@ def _decline(
         )
         return request
 
-    return _committed(work)
+    return committed(work)
 
 
 def decline(
@@ -977,7 +967,7 @@ def _ask_staff(request: IntroductionRequest, person: Person, actor: User, now: d
         )
         return request
 
-    return _committed(work)
+    return committed(work)
 
 
 def ask_staff(request_id: int, *, by, note: str = "", now: datetime | None = None):
@@ -1016,7 +1006,7 @@ def withdraw(request_id: int, *, by, now: datetime | None = None) -> Introductio
             )
         return request
 
-    return _committed(work)
+    return committed(work)
 
 
 def _other_party(request: IntroductionRequest, person: Person) -> Person | None:
@@ -1056,7 +1046,7 @@ def mark_met(request_id: int, *, by, now: datetime | None = None) -> Introductio
             )
         return request
 
-    return _committed(work)
+    return committed(work)
 
 
 def mark_project_started(
@@ -1096,7 +1086,7 @@ def mark_project_started(
             )
         return request
 
-    return _committed(work)
+    return committed(work)
 
 
 def _connect_organisations(request: IntroductionRequest, now: datetime) -> None:
@@ -1187,7 +1177,7 @@ def forward(
         )
         return request
 
-    return _committed(work)
+    return committed(work)
 
 
 def decline_as_staff(
@@ -1239,7 +1229,7 @@ def decline_as_staff(
         )
         return request
 
-    return _committed(work)
+    return committed(work)
 
 
 def join_as_staff(request_id: int, *, by, now: datetime | None = None) -> IntroductionRequest:
@@ -1268,7 +1258,7 @@ def join_as_staff(request_id: int, *, by, now: datetime | None = None) -> Introd
         _record(request, IntroductionStep.ORGANISER_JOINED, actor=by, now=now)
         return request
 
-    return _committed(work)
+    return committed(work)
 
 
 def next_nudge_at(request: IntroductionRequest) -> datetime | None:
@@ -1319,7 +1309,7 @@ def nudge(request_id: int, *, by, now: datetime | None = None) -> IntroductionRe
         _remind(request, f"introduction:{request.id}:nudge:{request.nudge_count}", by_staff=True)
         return request
 
-    return _committed(work)
+    return committed(work)
 
 
 def _remind(request: IntroductionRequest, dedupe_key: str, *, by_staff: bool) -> None:
@@ -1457,7 +1447,7 @@ def block_requester(request_id: int, *, by, now: datetime | None = None) -> Intr
         _add_block(by.person, request.requester_id, now)
         return request
 
-    return _committed(work)
+    return committed(work)
 
 
 def unblock(person: Person, blocked_id: int) -> bool:
@@ -1473,7 +1463,7 @@ def unblock(person: Person, blocked_id: int) -> bool:
             ).rowcount
         )
 
-    return _committed(work)
+    return committed(work)
 
 
 def blocked_people(person: Person) -> list[IntroductionBlock]:

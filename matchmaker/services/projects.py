@@ -59,6 +59,7 @@ from matchmaker.models import (
 )
 from matchmaker.paging import PreparedPagination
 from matchmaker.security import TokenError, make_recipient_token, read_recipient_token
+from matchmaker.services import committed
 from matchmaker.services.connections import add_connection
 from matchmaker.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from matchmaker.services.matching import matchable_people_clause, theme_relevance
@@ -82,19 +83,6 @@ LINK_MAX_AGE = 90 * 24 * 3600
 
 STATUS = ProjectStatus
 STATE = ProjectMemberState
-
-
-# -- errors -----------------------------------------------------------------------------------
-
-
-def _committed(work):
-    try:
-        result = work()
-        db.session.commit()
-        return result
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 def paris_today(now: datetime | None = None) -> date:
@@ -439,7 +427,7 @@ def change_status(
         )
         return project
 
-    return _committed(work)
+    return committed(work)
 
 
 def set_label(project_id: int, user, labelled: bool, *, now: datetime | None = None) -> Project:
@@ -476,7 +464,7 @@ def set_label(project_id: int, user, labelled: bool, *, now: datetime | None = N
             )
         return project
 
-    return _committed(work)
+    return committed(work)
 
 
 def _tell_partners(project: Project, actor, kind: str, text) -> None:
@@ -632,7 +620,7 @@ def invite_partner(
         )
         return member
 
-    return _committed(work)
+    return committed(work)
 
 
 def _connect(project: Project, member: ProjectMember, now: datetime) -> None:
@@ -702,7 +690,7 @@ def _answer(member: ProjectMember, person: Person, accept: bool, now: datetime) 
                 )
         return member
 
-    return _committed(work)
+    return committed(work)
 
 
 def answer_invitation(project_id: int, user, *, accept: bool, now: datetime | None = None):
@@ -755,7 +743,7 @@ def withdraw_invitation(project_id: int, user, member_id: int) -> None:
     def work() -> None:
         project.members.remove(member)
 
-    _committed(work)
+    committed(work)
 
 
 # -- lists --------------------------------------------------------------------------------------
