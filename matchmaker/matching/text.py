@@ -34,6 +34,7 @@ FRENCH_STOP_WORDS = frozenset(
     soient sois soit sommes son sont sous soyez soyons suis sur t ta tandis te tel telle
     telles tels tes toi ton tous tout toute toutes tres tu un une unes uns v vers via vos
     votre vous y
+    afin ainsi apres contre depuis malgre pendant puis puisque
     """.split()  # noqa: SIM905
 )
 
