@@ -418,9 +418,11 @@ class _Split:
             c_vals = Dc[c_rows, c_cols]
             c_exact = exact[c_rows, c_cols]
             keep = np.isfinite(c_vals) & (c_vals > self.min_score)
+            # Column candidates of every block wait here until the last block: 32-bit indices
+            # halve what they hold (profile counts stay far below 2**31).
             part = (
-                (c_rows[keep] + start).astype(np.int64),
-                c_cols[keep].astype(np.int64),
+                (c_rows[keep] + start).astype(np.int32),
+                c_cols[keep].astype(np.int32),
                 c_vals[keep].astype(np.float32),
                 c_exact[keep],
             )
@@ -433,7 +435,7 @@ class _Split:
         if self.col_parts:
             q, c, v, exact = (np.concatenate(x) for x in zip(*self.col_parts, strict=True))
         else:
-            q = c = np.zeros(0, np.int64)
+            q = c = np.zeros(0, np.int32)
             v = np.zeros(0, np.float32)
             exact = np.zeros(0, bool)
         self.col_parts = []
