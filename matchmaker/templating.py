@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from babel import numbers
 from flask import Flask, request
 from flask_babel import format_decimal, get_locale
@@ -18,6 +20,12 @@ def label_of(labels: dict, code: str | None) -> str:
         if key == code:
             return str(label)
     return code
+
+
+def add_label_filters(blueprint, **labels: dict) -> None:
+    """Register one template filter per vocabulary: ``name=LABELS`` gives ``{{ code|name }}``."""
+    for name, mapping in labels.items():
+        blueprint.add_app_template_filter(partial(label_of, mapping), name)
 
 
 def register(app: Flask) -> None:

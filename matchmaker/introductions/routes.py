@@ -43,24 +43,17 @@ from matchmaker.permissions import organiser_required
 from matchmaker.services import introductions
 from matchmaker.services.errors import ServiceError
 from matchmaker.services.people import can_see_contact_details, visible_members
-from matchmaker.templating import label_of
+from matchmaker.templating import add_label_filters
 
 bp = Blueprint("introductions", __name__)
 
 
-@bp.app_template_filter("introduction_step_label")
-def introduction_step_label(code: str) -> str:
-    return label_of(INTRODUCTION_STEP_LABELS, code)
-
-
-@bp.app_template_filter("introduction_status_label")
-def introduction_status_label(code: str) -> str:
-    return label_of(INTRODUCTION_STATUS_LABELS, code)
-
-
-@bp.app_template_filter("purpose_label")
-def purpose_label(code: str) -> str:
-    return label_of(INTRODUCTION_PURPOSE_LABELS, code)
+add_label_filters(
+    bp,
+    introduction_step_label=INTRODUCTION_STEP_LABELS,
+    introduction_status_label=INTRODUCTION_STATUS_LABELS,
+    purpose_label=INTRODUCTION_PURPOSE_LABELS,
+)
 
 
 def _user():

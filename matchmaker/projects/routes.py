@@ -36,31 +36,20 @@ from matchmaker.services import project_partners, projects
 from matchmaker.services.errors import ServiceError
 from matchmaker.services.project_figures import project_figures
 from matchmaker.services.projects import ProjectFilters, ProjectInput
-from matchmaker.templating import label_of
+from matchmaker.templating import add_label_filters, label_of
 from matchmaker.urls import safe_next_url
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 PER_PAGE = 25
 
 
-@bp.app_template_filter("project_status_label")
-def project_status_label(code: str) -> str:
-    return label_of(PROJECT_STATUS_LABELS, code)
-
-
-@bp.app_template_filter("partner_role_label")
-def partner_role_label(code: str) -> str:
-    return label_of(PARTNER_ROLE_LABELS, code)
-
-
-@bp.app_template_filter("project_member_state_label")
-def project_member_state_label(code: str) -> str:
-    return label_of(PROJECT_MEMBER_STATE_LABELS, code)
-
-
-@bp.app_template_filter("project_visibility_label")
-def project_visibility_label(code: str) -> str:
-    return label_of(PROJECT_VISIBILITY_LABELS, code)
+add_label_filters(
+    bp,
+    project_status_label=PROJECT_STATUS_LABELS,
+    partner_role_label=PARTNER_ROLE_LABELS,
+    project_member_state_label=PROJECT_MEMBER_STATE_LABELS,
+    project_visibility_label=PROJECT_VISIBILITY_LABELS,
+)
 
 
 bp.add_app_template_filter(project_partners.fitting_roles, "fitting_roles")
@@ -381,7 +370,7 @@ def change_status(project_id: int):
     flash(
         _(
             "The project is now: %(status)s.",
-            status=project_status_label(project.status),
+            status=label_of(PROJECT_STATUS_LABELS, project.status),
         ),
         "success",
     )
