@@ -71,11 +71,13 @@ similarity and complementarity, and, when a collaboration history is given, the 
 the query's look-alike organisations (``peer_partners``), of the organisations sharing
 partners with it (``network``) and the candidate's track record. Every channel is a dot
 product of a query row and a candidate row (history channels over the organisations of the
-query's sector), so all pairs go through one exact sparse top-k kernel
-(:mod:`matchmaker.matching.kernel`); when the two complementarity weights are equal and no
-directional history channel is on, score(a -> b) = score(b -> a) and one product gives both
-directions (rows and columns). One profile is scored by an inverted index over the other
-sector's rows. Reasons are read off the element-wise product of the two rows, in batches.
+query's sector), so all pairs go through one exact top-k kernel
+(:mod:`matchmaker.matching.kernel`: a dense product for the few most frequent features, a
+compiled loop for the rest, every cell scored once and offered to both directions). When the
+two complementarity weights are equal and no directional history channel is on,
+score(a -> b) = score(b -> a) and one product gives both directions (rows and columns).
+One profile is scored by an inverted index over the other sector's rows. Reasons are read
+off the element-wise product of the two rows, in batches.
 Adding or editing a profile does not refit: features, IDF and history peers stay as fitted
 until the next :meth:`MatchingEngine.fit`. Importing this package loads neither NumPy nor
 SciPy; the engine classes load them on first use.

@@ -6,31 +6,29 @@ both: the top k of each row are the suggestions for the queries, the top k of ea
 suggestions for the candidates. Each direction may add its own per-candidate bias
 (``row_bias[c]`` when row q looks at column c, ``col_bias[q]`` when column c looks at row q).
 
-Why not one sparse product: TF-IDF rows share a few frequent features with almost every other
-row, so the product is nearly dense and a Gustavson-style kernel spends most of its time on
-those frequent features. This kernel splits the features in two:
+Every cell is scored, exactly, once, and fed to both lists on the spot; nothing bounds or
+prunes. What makes that fast is how the score is split between two kinds of work:
 
-* the *head* (features frequent on both sides) goes through a dense BLAS product, block of
-  rows by block of rows; head values are small (frequent features have a low IDF);
-* the *tail* (everything else) carries most of the score. Its top ``k + slack`` cells per row
-  and per column come from a multithreaded sparse top-n kernel, with tau, the smallest value
-  kept: an unlisted cell's tail part lies in [0, tau].
+* the *head* (the few features frequent on both sides, which a sparse product would pay for
+  on almost every cell) goes through a dense BLAS product, one block of rows at a time;
+* the *tail* (all other features) is added row by row into that dense block by a compiled
+  loop (:mod:`._scan`), which then walks the row once, keeping the row's k best cells and
+  offering each cell to its column's list, per thread; the threads' column lists are merged
+  at the end.
 
-Listed cells get their exact score (head + listed tail). The k-th best exact score among them
-is a lower bound theta0 of the true k-th score, so a cell that is not listed can only enter
-the top k if ``head + tau >= theta0``: only those few cells are kept as candidates, and the
-tail of the ones that may still matter is computed exactly. The result is exact, not
-approximate: tests compare it with a brute-force product.
+A feature joins the head when its share of the product's cells, ``(n_q_f / n_q) * (n_c_f /
+n_c)``, is above ``head_density``: then one dense pass over all cells costs less than its
+sparse products (measured on 2 cores: a dense multiply-add per cell costs about a hundredth
+of a sparse one).
 
-Ties: candidates are ordered by score (descending), then by index (ascending).
+Small products are simply computed densely (:func:`brute_force_top_k`, also the tests'
+reference). Ties: candidates are ordered by score (descending), then by index (ascending).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
@@ -39,6 +37,10 @@ Progress = Callable[[int, int], None] | None
 
 # Below this many score cells the whole product is simply computed densely.
 SMALL_PRODUCT = 20_000_000
+
+# The compiled loop's threads are numba's, and its default threading layer may not be entered
+# twice at once: concurrent callers take turns.
+_COMPILED_LOCK = threading.Lock()
 
 
 def _select_rows(
@@ -57,20 +59,6 @@ def _select_rows(
     out_idx[rows[keep], rank[keep]] = cols[keep]
     out_val[rows[keep], rank[keep]] = vals[keep]
     return out_idx, out_val
-
-
-def _kth(rows: np.ndarray, vals: np.ndarray, n_rows: int, k: int) -> np.ndarray:
-    """k-th largest value per row of a (row, value) list; -inf where a row has fewer."""
-    out = np.full(n_rows, -np.inf, dtype=np.float32)
-    if len(rows) == 0 or k == 0:
-        return out
-    order = np.lexsort((-vals, rows))
-    rows, vals = rows[order], vals[order]
-    starts = np.searchsorted(rows, np.arange(n_rows))
-    counts = np.diff(np.append(starts, len(rows)))
-    full = counts >= k
-    out[full] = vals[starts[full] + k - 1]
-    return out
 
 
 def _dense_top_k(scores: np.ndarray, k: int, min_score: float) -> tuple[np.ndarray, np.ndarray]:
@@ -114,80 +102,6 @@ def brute_force_top_k(
     return out_idx, out_val
 
 
-def _split_columns(
-    Q: sp.csr_matrix, C: sp.csr_matrix, density_product: float, max_dense: int
-) -> np.ndarray:
-    dq = np.bincount(Q.indices, minlength=Q.shape[1]) / max(Q.shape[0], 1)
-    dc = np.bincount(C.indices, minlength=C.shape[1]) / max(C.shape[0], 1)
-    prod = dq * dc
-    head = np.flatnonzero(prod >= density_product)
-    if len(head) > max_dense:
-        head = head[np.argsort(-prod[head], kind="stable")[:max_dense]]
-    return np.sort(head)
-
-
-def _tail_top(Qt: sp.csr_matrix, Ct: sp.csr_matrix, top_n: int, n_threads: int) -> sp.csr_matrix:
-    """Per-row top ``top_n`` of the tail product (any order inside a row)."""
-    try:  # the compiled multithreaded kernel; the SciPy path below gives the same values
-        from sparse_dot_topn import sp_matmul_topn
-    except ImportError:  # pragma: no cover - exercised only where the package is missing
-        sp_matmul_topn = None
-    if sp_matmul_topn is not None and Qt.nnz and Ct.nnz:
-        out = sp_matmul_topn(Qt, Ct.T.tocsr(), top_n=top_n, n_threads=n_threads).tocsr()
-        out.sum_duplicates()
-        return out
-    parts = []
-    CtT = Ct.T.tocsr()
-    for start in range(0, Qt.shape[0], 2048):
-        block = (Qt[start : start + 2048] @ CtT).tocsr()
-        block.eliminate_zeros()
-        rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
-        order = np.lexsort((-block.data, rows))
-        rank = np.arange(len(order)) - block.indptr[:-1][rows[order]]
-        sel = order[rank < top_n]
-        parts.append(
-            sp.csr_matrix((block.data[sel], (rows[sel], block.indices[sel])), shape=block.shape)
-        )
-    if not parts:
-        return sp.csr_matrix((Qt.shape[0], Ct.shape[0]), dtype=np.float32)
-    return sp.vstack(parts).tocsr()
-
-
-def _tau(listed: sp.csr_matrix, top_n: int) -> np.ndarray:
-    """Smallest listed value of each full row (an unlisted cell's tail is at most that)."""
-    counts = np.diff(listed.indptr)
-    tau = np.zeros(listed.shape[0], dtype=np.float32)
-    full = counts >= top_n
-    if full.any() and len(listed.data):
-        rows = np.repeat(np.arange(listed.shape[0]), counts)
-        mins = np.full(listed.shape[0], np.inf, dtype=np.float32)
-        np.minimum.at(mins, rows, listed.data.astype(np.float32))
-        tau[full] = mins[full]
-    return tau
-
-
-def _floor(theta0: np.ndarray, tau: np.ndarray, min_score: float) -> np.ndarray:
-    """Smallest head (+ bias) an unlisted cell needs to possibly reach the k-th place.
-
-    Cells with a zero lower bound are dropped: unlisted, their score is at most tau, which
-    does not exceed theta0 when theta0 is known (ties at exactly tau aside). Where theta0 is
-    unknown (fewer than k exact cells, e.g. after exclusions) and tau > 0, nothing is dropped.
-    """
-    tiny = np.float32(np.finfo(np.float32).tiny)
-    floor = np.maximum(theta0 - tau, max(np.float32(min_score), tiny))
-    return np.where(np.isfinite(theta0) | (tau <= 0), floor, -np.inf).astype(np.float32)
-
-
-def _row_dots(A: sp.csr_matrix, B: sp.csr_matrix, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
-    """A[ra[i]] . B[rb[i]] for every i (exact tail of a few cells)."""
-    out = np.zeros(len(ra), dtype=np.float32)
-    step = 200_000
-    for s in range(0, len(ra), step):
-        prod = A[ra[s : s + step]].multiply(B[rb[s : s + step]])
-        out[s : s + step] = np.asarray(prod.sum(axis=1)).ravel()
-    return out
-
-
 def top_k(
     Q: sp.csr_matrix,
     C: sp.csr_matrix,
@@ -219,13 +133,11 @@ def top_k_both(
     min_score: float = 0.0,
     *,
     columns: bool = True,
-    density_product: float = 0.0005,
-    max_dense: int = 384,
-    slack: int = 30,
-    chunk_rows: int = 128,
-    n_threads: int | None = None,
+    head_density: float = 0.01,
+    max_head: int = 512,
+    block_rows: int = 256,
     progress: Progress = None,
-    force_split: bool = False,
+    force_compiled: bool = False,
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
     """Exact top k of S = Q @ C.T per row (``S + row_bias[None, :]``) and, when ``columns``,
     per column (``S + col_bias[:, None]``), both without the ``exclude`` cells.
@@ -250,7 +162,7 @@ def top_k_both(
     if exclude is not None and exclude.nnz:
         ex = sp.csr_matrix(exclude, dtype=bool)
         ex.sum_duplicates()
-    if n_q * n_c <= SMALL_PRODUCT and not force_split:
+    if n_q * n_c <= SMALL_PRODUCT and not force_compiled:
         rows = brute_force_top_k(Q, C, k, rb, ex, min_score)
         cols = None
         if columns:
@@ -258,192 +170,93 @@ def top_k_both(
         if progress:
             progress(n_q, n_q)
         return rows, cols
-    return _Split(
-        Q, C, k, rb, cb, ex, min_score, columns, density_product, max_dense, slack, chunk_rows,
-        n_threads or os.cpu_count() or 1,
-    ).run(progress)
+    with _COMPILED_LOCK:
+        return _compiled_top_k_both(
+            Q,
+            C,
+            k,
+            rb,
+            cb,
+            ex,
+            np.float32(min_score),
+            columns,
+            head_density,
+            max_head,
+            block_rows,
+            progress,
+        )
 
 
-class _Split:
-    """State of one head/tail run (see the module docstring)."""
+def _head_features(Q: sp.csr_matrix, C: sp.csr_matrix, head_density: float, max_head: int):
+    dq = np.bincount(Q.indices, minlength=Q.shape[1]) / Q.shape[0]
+    dc = np.bincount(C.indices, minlength=C.shape[1]) / C.shape[0]
+    density = dq * dc
+    head = np.flatnonzero(density >= head_density)
+    if len(head) > max_head:
+        head = head[np.argsort(-density[head], kind="stable")[:max_head]]
+    return np.sort(head)
 
-    def __init__(
-        self, Q, C, k, rb, cb, ex, min_score, columns, density_product, max_dense, slack,
-        chunk_rows, n_threads,
-    ):
-        self.k, self.rb, self.cb, self.columns = k, rb, cb, columns
-        self.min_score = np.float32(min_score)
-        self.chunk_rows, self.n_threads = chunk_rows, n_threads
-        n_q, n_c = self.n_q, self.n_c = Q.shape[0], C.shape[0]
-        head = _split_columns(Q, C, density_product, max_dense)
-        tail_mask = np.ones(Q.shape[1], dtype=bool)
-        tail_mask[head] = False
-        self.Qh = np.ascontiguousarray(Q[:, head].toarray())
-        self.Ch = np.ascontiguousarray(C[:, head].toarray())
-        self.ChT = np.ascontiguousarray(self.Ch.T)
-        self.Qt = Q[:, tail_mask].tocsr()
-        self.Ct = C[:, tail_mask].tocsr()
-        n_r = min(k + slack, n_c)
-        listed_r = _tail_top(self.Qt, self.Ct, n_r, n_threads)
-        self.tau_r = _tau(listed_r, n_r)
-        lr = listed_r.tocoo()
-        e_q, e_c, e_t = [lr.row.astype(np.int64)], [lr.col.astype(np.int64)], [lr.data]
-        if columns:
-            n_cl = min(k + slack, n_q)
-            listed_c = _tail_top(self.Ct, self.Qt, n_cl, n_threads)
-            self.tau_c = _tau(listed_c, n_cl)
-            lc = listed_c.tocoo()
-            e_q.append(lc.col.astype(np.int64))
-            e_c.append(lc.row.astype(np.int64))
-            e_t.append(lc.data)
-        # Cells with an exact tail: union of both lists, one entry per cell.
-        eq, ec, et = np.concatenate(e_q), np.concatenate(e_c), np.concatenate(e_t)
-        key = eq * n_c + ec
-        key, first = np.unique(key, return_index=True)
-        self.e_key = key
-        self.e_tail = et[first].astype(np.float32)
-        self.e_ptr = np.searchsorted(key, np.arange(n_q + 1, dtype=np.int64) * n_c)
-        self.ex = ex
-        self.tiny = np.float32(np.finfo(np.float32).tiny)
-        if columns:
-            self._column_floor(listed_c)
-            self.col_lock = threading.Lock()
-            self.col_parts: list[tuple[np.ndarray, ...]] = []
 
-    def _excluded(self, q: np.ndarray, c: np.ndarray) -> np.ndarray:
-        if self.ex is None or len(q) == 0:
-            return np.zeros(len(q), dtype=bool)
-        ex = self.ex
-        key = q.astype(np.int64) * self.n_c + c
-        rows = np.repeat(np.arange(ex.shape[0], dtype=np.int64), np.diff(ex.indptr))
-        ex_key = np.sort(rows * self.n_c + ex.indices)
-        pos = np.searchsorted(ex_key, key)
-        pos[pos >= len(ex_key)] = 0
-        return ex_key[pos] == key if len(ex_key) else np.zeros(len(q), dtype=bool)
+def _compiled_top_k_both(
+    Q, C, k, rb, cb, ex, min_score, columns, head_density, max_head, block_rows, progress
+):
+    import numba
 
-    def _column_floor(self, listed_c: sp.csr_matrix) -> None:
-        """theta0 per column (k-th best exact score of its k best-listed cells) and the floor
-        an unlisted cell's head must reach, ``theta0 - tau``."""
-        k = self.k
-        lc = listed_c.tocoo()
-        c, q, t = lc.row.astype(np.int64), lc.col.astype(np.int64), lc.data.astype(np.float32)
-        order = np.lexsort((q, -t, c))
-        c, q, t = c[order], q[order], t[order]
-        starts = np.searchsorted(c, np.arange(self.n_c))
-        first = (np.arange(len(c)) - starts[c]) < k
-        c, q, t = c[first], q[first], t[first]
-        vals = np.empty(len(q), dtype=np.float32)
-        step = 131_072
-        for s in range(0, len(q), step):
-            vals[s : s + step] = np.einsum(
-                "ij,ij->i", self.Qh[q[s : s + step]], self.Ch[c[s : s + step]]
-            )
-        vals += t
-        if self.cb is not None:
-            vals += self.cb[q]
-        ok = ~self._excluded(q, c)
-        theta = _kth(c[ok], vals[ok], self.n_c, k)
-        # theta0 was summed in another order than the blocks will sum the same cells: a small
-        # margin keeps the cells that define it (float32 rounding) among the candidates.
-        self.theta_c = theta - np.float32(1e-5) * (1 + np.abs(theta))
-        self.floor_c = _floor(self.theta_c, self.tau_c, self.min_score)
+    from . import _scan
 
-    def run(self, progress: Progress):
-        k, n_q = self.k, self.n_q
-        self.out_idx = np.full((n_q, k), -1, dtype=np.int64)
-        self.out_val = np.zeros((n_q, k), dtype=np.float32)
-        starts = range(0, n_q, self.chunk_rows)
-        done = 0
-        from threadpoolctl import threadpool_limits
+    n_q, n_c = Q.shape[0], C.shape[0]
+    head = _head_features(Q, C, head_density, max_head)
+    tail = np.ones(Q.shape[1], dtype=bool)
+    tail[head] = False
+    Qh = np.ascontiguousarray(Q[:, head].toarray())
+    ChT = np.ascontiguousarray(C[:, head].toarray().T)
+    Qt = Q[:, tail].tocsr()
+    CtT = C[:, tail].T.tocsr()  # each tail feature's candidates, for the row-by-row loop
+    # Unsigned indices spare the compiled loop a negative-index check per product.
+    candidates = CtT.indices.astype(np.uint32)
+    ex = ex if ex is not None else sp.csr_matrix((n_q, n_c), dtype=bool)
+    streams = numba.get_num_threads()
+    # Lists start full of placeholders at min_score: a cell must beat it to enter.
+    row_idx = np.full((n_q, k), -1, dtype=np.int64)
+    row_val = np.full((n_q, k), min_score, dtype=np.float32)
+    c_shape = (streams, n_c, k) if columns else (streams, 1, k)
+    col_idx = np.full(c_shape, -1, dtype=np.int64)
+    col_val = np.full(c_shape, min_score, dtype=np.float32)
+    col_floor = np.full(c_shape[:2], min_score, dtype=np.float32)
+    col_worst = np.zeros(c_shape[:2], dtype=np.int64)
+    row_bias = rb if rb is not None else np.zeros(n_c, dtype=np.float32)
+    col_bias = cb if cb is not None else np.zeros(n_q, dtype=np.float32)
+    for start in range(0, n_q, block_rows):
+        stop = min(start + block_rows, n_q)
+        D = Qh[start:stop] @ ChT  # zeros when there is no head
+        _scan.scan_block(
+            D, start, Qt.indptr, Qt.indices, Qt.data, CtT.indptr, candidates, CtT.data,
+            ex.indptr, ex.indices, row_bias, col_bias, columns,
+            row_idx, row_val, col_idx, col_val, col_floor, col_worst,
+        )  # fmt: skip
+        if progress:
+            progress(stop, n_q)
+    rows = _ordered(row_idx, row_val, k)
+    if not columns:
+        return rows, None
+    # Each stream's lists hold the k best of its rows; the best of their union is the answer.
+    merged_idx = col_idx.transpose(1, 0, 2).reshape(n_c, streams * k)
+    merged_val = col_val.transpose(1, 0, 2).reshape(n_c, streams * k)
+    return rows, _ordered(merged_idx, merged_val, k)
 
-        # Each worker runs its own single-threaded BLAS call on its block of rows.
-        with (
-            threadpool_limits(limits=1, user_api="blas"),
-            ThreadPoolExecutor(max_workers=self.n_threads) as pool,
-        ):
-            for rows_n in pool.map(self._block, starts):
-                done += rows_n
-                if progress:
-                    progress(done, n_q)
-        rows = (self.out_idx, self.out_val)
-        return rows, (self._finish_columns() if self.columns else None)
 
-    def _block(self, start: int) -> int:
-        stop = min(start + self.chunk_rows, self.n_q)
-        b, n_c, k = stop - start, self.n_c, self.k
-        D = self.Qh[start:stop] @ self.ChT
-        # Exact cells of these rows: head + listed tail, marked in a mask.
-        a, z = self.e_ptr[start], self.e_ptr[stop]
-        e_q = self.e_key[a:z] // n_c - start
-        e_c = self.e_key[a:z] % n_c
-        D[e_q, e_c] += self.e_tail[a:z]
-        exact = np.zeros((b, n_c), dtype=bool)
-        exact[e_q, e_c] = True
-        if self.ex is not None:
-            ea, ez = self.ex.indptr[start], self.ex.indptr[stop]
-            x_rows = np.repeat(np.arange(b), np.diff(self.ex.indptr[start : stop + 1]))
-            D[x_rows, self.ex.indices[ea:ez]] = -np.inf
-
-        # -- rows ---------------------------------------------------------------------------
-        Dr = D if self.rb is None else D + self.rb[None, :]
-        tau = self.tau_r[start:stop]
-        e_vals = Dr[e_q, e_c]
-        fin = np.isfinite(e_vals)
-        theta0 = _kth(e_q[fin], e_vals[fin], b, k)
-        floor = _floor(theta0, tau, self.min_score)
-        # Exact cells always compete, even below the floor.
-        s_rows, s_cols = np.nonzero((Dr >= floor[:, None]) | exact)
-        s_vals = Dr[s_rows, s_cols]
-        is_exact = exact[s_rows, s_cols]
-        theta = _kth(s_rows, s_vals, b, k)
-        need = (~is_exact) & (tau[s_rows] > 0) & (s_vals + tau[s_rows] >= theta[s_rows])
-        need &= np.isfinite(s_vals)
-        if need.any():
-            extra = _row_dots(self.Qt, self.Ct, start + s_rows[need], s_cols[need])
-            s_vals = s_vals.copy()
-            s_vals[need] += extra
-            D[s_rows[need], s_cols[need]] += extra  # now exact for the columns too
-            exact[s_rows[need], s_cols[need]] = True
-        ok = (s_vals > self.min_score) & np.isfinite(s_vals)
-        idx, val = _select_rows(s_rows[ok], s_cols[ok], s_vals[ok], b, k)
-        self.out_idx[start:stop] = idx
-        self.out_val[start:stop] = val
-
-        # -- columns: keep every cell that may still be among its column's top k ------------
-        if self.columns:
-            Dc = D if self.cb is None else D + self.cb[start:stop, None]
-            # Unlisted cells need head + tau >= theta0; exact ones need their score >= theta0.
-            wanted = np.where(exact, Dc >= self.theta_c[None, :], Dc >= self.floor_c[None, :])
-            c_rows, c_cols = np.nonzero(wanted)
-            c_vals = Dc[c_rows, c_cols]
-            c_exact = exact[c_rows, c_cols]
-            keep = np.isfinite(c_vals) & (c_vals > self.min_score)
-            # Column candidates of every block wait here until the last block: 32-bit indices
-            # halve what they hold (profile counts stay far below 2**31).
-            part = (
-                (c_rows[keep] + start).astype(np.int32),
-                c_cols[keep].astype(np.int32),
-                c_vals[keep].astype(np.float32),
-                c_exact[keep],
-            )
-            with self.col_lock:
-                self.col_parts.append(part)
-        return b
-
-    def _finish_columns(self) -> tuple[np.ndarray, np.ndarray]:
-        k, n_c = self.k, self.n_c
-        if self.col_parts:
-            q, c, v, exact = (np.concatenate(x) for x in zip(*self.col_parts, strict=True))
-        else:
-            q = c = np.zeros(0, np.int32)
-            v = np.zeros(0, np.float32)
-            exact = np.zeros(0, bool)
-        self.col_parts = []
-        theta = _kth(c, v, n_c, k)
-        tau = self.tau_c[c]
-        need = (~exact) & (tau > 0) & (v + tau >= theta[c])
-        if need.any():
-            v = v.copy()
-            v[need] += _row_dots(self.Qt, self.Ct, q[need], c[need])
-        ok = v > self.min_score
-        return _select_rows(c[ok], q[ok], v[ok], n_c, k)
+def _ordered(idx: np.ndarray, val: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best of each row of unordered lists, by score then index; placeholders -1 / 0."""
+    placeholder = idx < 0
+    val = np.where(placeholder, -np.inf, val)
+    idx = np.where(placeholder, np.iinfo(np.int64).max, idx)
+    by_index = np.argsort(idx, axis=1, kind="stable")
+    idx = np.take_along_axis(idx, by_index, axis=1)
+    val = np.take_along_axis(val, by_index, axis=1)
+    best = np.argsort(-val, axis=1, kind="stable")[:, :k]
+    idx = np.take_along_axis(idx, best, axis=1)
+    val = np.take_along_axis(val, best, axis=1)
+    empty = ~np.isfinite(val)
+    idx[empty] = -1
+    val[empty] = 0.0
+    return idx, val.astype(np.float32)

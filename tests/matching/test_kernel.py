@@ -17,24 +17,29 @@ def zipf_matrix(rng, n, vocab=400, nnz=25):
     return X
 
 
-SPLIT = {"force_split": True, "slack": 5, "chunk_rows": 64, "density_product": 0.05}
+# The compiled path on small inputs: several blocks of rows, a head of frequent features.
+COMPILED = {"force_compiled": True, "block_rows": 64, "head_density": 0.05}
+# The same with every feature in the tail (no dense part at all).
+TAIL_ONLY = {"force_compiled": True, "block_rows": 64, "head_density": 2.0}
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_split_kernel_equals_brute_force(seed):
+@pytest.mark.parametrize("options", [COMPILED, TAIL_ONLY], ids=["head", "tail-only"])
+def test_compiled_kernel_equals_brute_force(seed, options):
     rng = np.random.default_rng(seed)
     Q, C = zipf_matrix(rng, 300), zipf_matrix(rng, 500)
     bias = rng.integers(0, 3, size=500).astype(np.float32)
     exclude = sp.random(300, 500, density=0.02, format="csr", random_state=seed).astype(bool)
     for kw in ({}, {"bias": bias}, {"bias": bias, "exclude": exclude}, {"min_score": 20.0}):
-        fast = kernel.top_k(Q, C, 10, **SPLIT, **kw)
+        fast = kernel.top_k(Q, C, 10, **options, **kw)
         slow = kernel.brute_force_top_k(Q, C, 10, **kw)
         np.testing.assert_array_equal(fast[0], slow[0])
         np.testing.assert_allclose(fast[1], slow[1], rtol=1e-6)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_one_product_gives_both_directions(seed):
+@pytest.mark.parametrize("options", [COMPILED, TAIL_ONLY], ids=["head", "tail-only"])
+def test_one_product_gives_both_directions(seed, options):
     """Columns of Q @ C.T are the other direction's rows: same lists as a brute force of C @ Q.T."""
     rng = np.random.default_rng(seed)
     Q, C = zipf_matrix(rng, 400), zipf_matrix(rng, 300)
@@ -48,7 +53,7 @@ def test_one_product_gives_both_directions(seed):
         {"min_score": 20.0},
     )
     for kw in cases:
-        (r_idx, r_val), (c_idx, c_val) = kernel.top_k_both(Q, C, 10, **SPLIT, **kw)
+        (r_idx, r_val), (c_idx, c_val) = kernel.top_k_both(Q, C, 10, **options, **kw)
         ex = kw.get("exclude")
         slow_r = kernel.brute_force_top_k(
             Q, C, 10, kw.get("row_bias"), ex, kw.get("min_score", 0.0)
@@ -68,6 +73,6 @@ def test_rows_with_few_candidates_are_padded():
     idx, val = kernel.top_k(Q, C, 3)
     assert idx.tolist() == [[1, 0, -1], [-1, -1, -1]]
     assert val[0, :2].tolist() == [2.0, 1.0]
-    for options in ({}, SPLIT):
+    for options in ({}, COMPILED, TAIL_ONLY):
         _, (c_idx, _) = kernel.top_k_both(Q, C, 3, **options)
         assert c_idx.tolist() == [[0, -1, -1], [0, -1, -1], [-1, -1, -1]]
