@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -76,3 +81,35 @@ def test_rows_with_few_candidates_are_padded():
     for options in ({}, COMPILED, TAIL_ONLY):
         _, (c_idx, _) = kernel.top_k_both(Q, C, 3, **options)
         assert c_idx.tolist() == [[0, -1, -1], [0, -1, -1], [-1, -1, -1]]
+
+
+def test_compiled_kernel_called_from_two_threads_at_once():
+    """A rebuild in the scheduler and one from another thread of the same process take turns
+    in the compiled loop: numba's simplest threading layer (the one a machine without OpenMP
+    or TBB gets) aborts the whole process when two threads enter it together."""
+    script = textwrap.dedent(
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        import numpy as np
+        import scipy.sparse as sp
+
+        from matchmaker.matching import kernel
+
+        Q = sp.random(3000, 400, density=0.05, format="csr", dtype=np.float32, random_state=1)
+        C = sp.random(4000, 400, density=0.05, format="csr", dtype=np.float32, random_state=2)
+        expected = kernel.brute_force_top_k(Q, C, 10)[0]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(
+                lambda _: kernel.top_k(Q, C, 10, force_compiled=True, block_rows=64)[0],
+                range(8),
+            ))
+        print(all((idx == expected).all() for idx in results))
+        """
+    )
+    env = {**os.environ, "NUMBA_THREADING_LAYER": "workqueue"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
