@@ -375,12 +375,14 @@ class ProjectMemberState(StrEnum):
     INVITED = "invited"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    LEFT = "left"  # joined, then left the consortium (its connections stay: they worked together)
 
 
 PROJECT_MEMBER_STATE_LABELS = {
     ProjectMemberState.INVITED: _l("Invited"),
     ProjectMemberState.ACCEPTED: _l("Partner"),
     ProjectMemberState.DECLINED: _l("Declined"),
+    ProjectMemberState.LEFT: _l("Left the project"),
 }
 
 FUNDERS = (

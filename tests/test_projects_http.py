@@ -260,3 +260,34 @@ def test_partners_edit_and_bad_input_re_renders_without_writing(client, auth, ca
         "staff",
     )
     assert [t.label for t in project.tags] == ["CAR-T", "GMP"]
+
+
+def test_a_partner_leaves_from_the_project_page(client, auth, cast):
+    project = shared_project(cast)
+    lab_partner = next(m for m in project.members if not m.coordinator).person
+
+    log_in(client, auth, cast.founder)
+    page = client.get(f"/projects/{project.id}")
+    assert "Leave the project" not in page.text  # the coordinator stays
+    refused = client.post(f"/projects/{project.id}/leave", data={"reason": ""})
+    assert refused.status_code == 409
+    assert "The coordinator cannot leave the project" in refused.text
+
+    log_in(client, auth, lab_partner)  # who reads French
+    page = client.get(f"/projects/{project.id}")
+    assert "Quitter le consortium" in page.text and "Pourquoi vous partez" in page.text
+    too_long = client.post(f"/projects/{project.id}/leave", data={"reason": "x" * 1001})
+    assert too_long.status_code == 400
+    assert "1000 caractères au maximum." in too_long.text
+    assert all(m.state == "accepted" for m in project.members)
+
+    done = client.post(
+        f"/projects/{project.id}/leave", data={"reason": "New priorities"}, follow_redirects=True
+    )
+    assert done.status_code == 200
+    # Shared with all members, the project stays visible, now without them as a partner.
+    assert done.request.path == f"/projects/{project.id}"
+    assert f"Vous avez quitté le projet « {project.title} »." in done.text
+    assert "Quitter le consortium" not in done.text
+    assert "A quitté le projet" not in done.text  # their line shows to partners and staff only
+    assert client.post(f"/projects/{project.id}/leave", data={}).status_code == 403

@@ -325,3 +325,57 @@ def test_the_builder_keeps_partners_already_in_the_consortium(cast):
     assert (held.how, held.chosen.id) == ("held", cast.other_lab.id)
     assert plan.organisations[plan.team.choices[1].chosen.id].name == "BioMaker CDMO"
     assert "vecteurs lentiviraux" in [item.label for item in plan.items]
+
+
+def test_a_partner_leaves_their_role_opens_and_the_others_are_told(cast):
+    project = propose(cast.founder, required_roles=["academic_lab", "cdmo"])
+    lab_line = invite(project, cast.founder, organisation=cast.lab)
+    accept(lab_line)
+    accept(invite(project, cast.founder, organisation=cast.cdmo, role="cdmo"))
+    assert projects.roles_still_open(project) == []
+    leaver = lab_line.person
+    assert projects.can_leave(leaver.user, project)
+
+    left = projects.leave_project(
+        project.id, leaver.user, reason="  Our  team moves to another programme. ", now=NOW
+    )
+
+    assert (left.state, left.answered_at) == ("left", NOW)
+    assert projects.roles_still_open(project) == ["academic_lab"]
+    told = db.session.scalars(
+        select(Notification.text).where(Notification.kind == "project.left")
+    ).all()
+    # The coordinator and the CDMO partner, not the one who left.
+    assert len(told) == 2
+    assert all(
+        text.endswith(f"left the project “{project.title}”: Our team moves to another programme.")
+        for text in told
+    )
+    # They worked together: the connections stay. The idea is no longer theirs to see.
+    assert db.session.scalar(select(Connection.id)) is not None
+    with pytest.raises(NotFound):
+        projects.get_project(project.id, leaver.user)
+    # Asked again later, the same line comes back as an invitation.
+    again = invite(project, cast.founder, organisation=cast.lab)
+    assert (again.id, again.state) == (lab_line.id, "invited")
+
+
+def test_who_may_leave_and_when(cast):
+    project = with_partners(cast)
+    with pytest.raises(Conflict) as coordinator:
+        projects.leave_project(project.id, cast.founder.user)
+    assert "coordinator cannot leave" in str(coordinator.value)
+    assert not projects.can_leave(cast.founder.user, project)
+
+    partner = next(m for m in project.members if m.role == "cdmo").person
+    with pytest.raises(InvalidInput) as too_long:
+        projects.leave_project(project.id, partner.user, reason="x" * (projects.NOTE_MAX + 1))
+    assert too_long.value.field == "reason"
+
+    projects.change_status(project.id, cast.founder.user, "forming")
+    projects.change_status(project.id, cast.founder.user, "submitted", on=NOW.date())
+    assert not projects.can_leave(partner.user, project)
+    with pytest.raises(Conflict) as submitted:
+        projects.leave_project(project.id, partner.user)
+    assert str(submitted.value) == "The consortium of a submitted project does not change any more."
+    assert {m.state for m in project.members} == {"accepted"}

@@ -122,6 +122,14 @@ class InviteForm(FlaskForm):
     message = TextAreaField(_l("Message (optional)"), validators=[max_length(MESSAGE_MAX)])
 
 
+class LeaveForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why you leave (optional)"),
+        validators=[max_length(NOTE_MAX)],
+        description=_l("The other partners will read it."),
+    )
+
+
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
 

@@ -31,7 +31,14 @@ from matchmaker.domain import (
 from matchmaker.errors import render_error
 from matchmaker.forms import show_error
 from matchmaker.i18n import speak_to
-from matchmaker.projects.forms import ActionForm, FilterForm, InviteForm, ProjectForm, StatusForm
+from matchmaker.projects.forms import (
+    ActionForm,
+    FilterForm,
+    InviteForm,
+    LeaveForm,
+    ProjectForm,
+    StatusForm,
+)
 from matchmaker.services import project_partners, projects
 from matchmaker.services.errors import ServiceError
 from matchmaker.services.project_figures import project_figures
@@ -187,7 +194,7 @@ def edit(project_id: int):
 # -- one project --------------------------------------------------------------------------------
 
 
-def _render_show(project, status_form=None, code: int = 200):
+def _render_show(project, status_form=None, code: int = 200, leave_form=None):
     user = _user()
     roles = projects.roles_of(user, project)
     if status_form is None:
@@ -202,6 +209,11 @@ def _render_show(project, status_form=None, code: int = 200):
             can_move=projects.can_move(user, project),
             status_form=status_form,
             action_form=ActionForm(formdata=None),
+            leave_form=(
+                (leave_form or LeaveForm(formdata=None))
+                if projects.can_leave(user, project)
+                else None
+            ),
             open_roles=projects.roles_still_open(project),
         ),
         code,
@@ -235,7 +247,7 @@ def partners(project_id: int):
         suggestions=project_partners.partner_suggestions(project, lang),
         picks=picks,
         invite_form=InviteForm(formdata=None),
-        may_invite=project.status in ("idea", "forming", "rejected"),
+        may_invite=project.status in projects.CONSORTIUM_OPEN,
     )
 
 
@@ -287,6 +299,30 @@ def withdraw(project_id: int, member_id: int):
         abort(error.status, description=error.message)
     flash(_("The invitation is withdrawn."), "success")
     return redirect(url_for("projects.show", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/leave")
+@login_required
+def leave(project_id: int):
+    project = _project_or_error(project_id)
+    form = LeaveForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        if not projects.can_leave(_user(), project):
+            abort(403, description=_("Only a partner can leave the project."))
+        return _render_show(project, leave_form=form, code=400)
+    try:
+        projects.leave_project(project.id, _user(), reason=form.reason.data or "")
+    except ServiceError as error:
+        if error.field not in form:  # who may leave, and when: the page says why not
+            abort(error.status, description=error.message)
+        show_error(form, error.message, error.field)
+        return _render_show(project, leave_form=form, code=error.status)
+    flash(_("You left the project “%(title)s”.", title=project.title), "success")
+    if projects.can_view(_user(), project):
+        return redirect(url_for("projects.show", project_id=project.id))
+    return redirect(url_for("projects.index"))
 
 
 @bp.post("/<int:project_id>/answer")

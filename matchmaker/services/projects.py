@@ -10,8 +10,9 @@ Who may do what, decided here against the signed-in user:
   cluster staff; other members see it only once it is past the idea *and* shared with all
   members. Anyone else gets :class:`NotFound` (the page answers 404, as for a project that does
   not exist);
-* its partners (accepted members) edit it, invite and move it along the pipeline; the staff
-  move it along the pipeline and label it; an invited person answers their invitation. Anything
+* its partners (accepted members) edit it, invite and move it along the pipeline, and may leave
+  it while its consortium can still change (the coordinator stays); the staff move it along the
+  pipeline and label it; an invited person answers their invitation. Anything
   else is :class:`Forbidden`; a move the pipeline does not allow is a :class:`Conflict` with a
   sentence that says why.
 
@@ -83,6 +84,8 @@ LINK_MAX_AGE = 90 * 24 * 3600
 
 STATUS = ProjectStatus
 STATE = ProjectMemberState
+# Partners may be invited, and may leave, until the project is submitted (or after a rejection).
+CONSORTIUM_OPEN = (STATUS.IDEA, STATUS.FORMING, STATUS.REJECTED)
 
 
 def paris_today(now: datetime | None = None) -> date:
@@ -135,6 +138,14 @@ def can_view(user, project: Project) -> bool:
 
 def can_edit(user, project: Project) -> bool:
     return "partner" in roles_of(user, project)
+
+
+def can_leave(user, project: Project) -> bool:
+    """A partner other than the coordinator, while the consortium can still change."""
+    roles = roles_of(user, project)
+    return (
+        "partner" in roles and "coordinator" not in roles and project.status in CONSORTIUM_OPEN
+    )
 
 
 def can_move(user, project: Project) -> bool:
@@ -517,6 +528,11 @@ def invitation_token(member: ProjectMember) -> str:
     return make_recipient_token(TOKEN_PURPOSE, member.person_id, member=member.id)
 
 
+def _require_consortium_open(project: Project) -> None:
+    if project.status not in CONSORTIUM_OPEN:
+        raise Conflict(_("The consortium of a submitted project does not change any more."))
+
+
 def invite_partner(
     project_id: int,
     user,
@@ -531,8 +547,7 @@ def invite_partner(
     fill a role. The invitee is emailed (with answer links) and notified."""
     project = get_project(project_id, user)
     _require_partner(user, project, _("Only the project's partners can invite new partners."))
-    if project.status not in (STATUS.IDEA, STATUS.FORMING, STATUS.REJECTED):
-        raise Conflict(_("The consortium of a submitted project does not change any more."))
+    _require_consortium_open(project)
     try:
         partner_role = PartnerRole(role)
     except ValueError:
@@ -570,7 +585,7 @@ def invite_partner(
             field="role",
         )
     existing = next((m for m in project.members if m.person_id == person.id), None)
-    if existing is not None and existing.state != STATE.DECLINED:
+    if existing is not None and existing.state not in (STATE.DECLINED, STATE.LEFT):
         raise Conflict(
             _("%(name)s is already in the consortium or invited.", name=person.full_name)
         )
@@ -579,7 +594,7 @@ def invite_partner(
 
     def work() -> ProjectMember:
         if existing is not None:
-            member = existing  # declined before: asked again
+            member = existing  # declined or left before: asked again
             member.state = STATE.INVITED.value
             member.answered_at = None
         else:
@@ -744,6 +759,41 @@ def withdraw_invitation(project_id: int, user, member_id: int) -> None:
         project.members.remove(member)
 
     committed(work)
+
+
+def leave_project(
+    project_id: int, user, *, reason: str = "", now: datetime | None = None
+) -> ProjectMember:
+    """A partner leaves the consortium: their role is open again and the other partners are
+    told (with the reason, if given). The connections made by working together stay."""
+    project = get_project(project_id, user)
+    member = member_line(project, user)
+    if member is None or member.state != STATE.ACCEPTED:
+        raise Forbidden(_("Only a partner can leave the project."))
+    if member.coordinator:
+        raise Conflict(
+            _("The coordinator cannot leave the project: ask the cluster staff to close it.")
+        )
+    _require_consortium_open(project)
+    reason = tidy_spaces(reason or "")
+    if len(reason) > NOTE_MAX:
+        raise InvalidInput(_("At most %(max)d characters.", max=NOTE_MAX), field="reason")
+    now = now or utcnow()
+
+    def work() -> ProjectMember:
+        member.state = STATE.LEFT.value
+        member.answered_at = now
+        name, title = member.person.full_name, project.title
+        text = (
+            _l("%(name)s left the project “%(title)s”: %(reason)s", name=name, title=title,
+               reason=reason)
+            if reason
+            else _l("%(name)s left the project “%(title)s”.", name=name, title=title)
+        )  # fmt: skip
+        _tell_partners(project, user, "project.left", text)
+        return member
+
+    return committed(work)
 
 
 # -- lists --------------------------------------------------------------------------------------
