@@ -1,13 +1,15 @@
-"""Compiled inner loops of :mod:`matchmaker.matching.kernel` (numba, cached on disk).
+"""Compiled inner loop of :mod:`matchmaker.matching.kernel` (numba, cached on disk).
 
-Imported only when a product is large enough to need them: compiling takes a few seconds the
-first time, loading from the cache a fraction of one.
+Imported only when a product is large enough to need it: compiling takes a few seconds the
+first time, loading from the cache a fraction of one. It runs without the GIL; the kernel
+runs it on its own threads (no numba threading layer, so nothing to share between callers
+and nothing that breaks across a fork).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 # Columns are screened this many at a time: a branch-free test over the chunk (which the
 # compiler vectorises) says whether any cell of it can enter a top-k list at all.
@@ -24,8 +26,8 @@ def _worst(vals, idx):
     return m
 
 
-@njit(parallel=True, cache=True)
-def scan_block(
+@njit(nogil=True, cache=True)
+def scan_rows(
     D,
     start,
     q_indptr,
@@ -45,78 +47,73 @@ def scan_block(
     col_val,
     col_floor,
     col_worst,
+    acc,
 ):
     """Finish the scores of a block of rows and feed every cell to the top-k lists.
 
     ``D`` holds the block's head scores (rows ``start ..``); the tail is added here, row by row,
     from the query's features (``q_*``, CSR) and each feature's candidates (``t_*``, CSR of
-    the candidates' transpose). Excluded cells (``ex_*``) never enter a list. The rows' lists
-    (``row_idx``/``row_val``) and, when ``columns``, the columns' lists of each stream
-    (``col_*[stream]``) keep the k best cells seen so far; ``col_floor`` is each list's worst
-    score, the bar a new cell must pass.
+    the candidates' transpose). Excluded cells (``ex_*``) never enter a list. ``row_*`` keep
+    each row's k best cells; when ``columns``, ``col_*`` keep each column's k best cells among
+    the rows this caller has scanned so far, ``col_floor`` being each list's worst score (the
+    bar a new cell must pass). ``acc`` is a zeroed buffer of one row, left zeroed.
 
-    Each stream takes its rows in increasing order and so does every row with its columns: a
-    cell tied with a list's worst entry comes later and is not let in, which keeps the
+    Without the GIL: callers run one stream of blocks per thread, each with its own column
+    lists and buffer. A stream takes its rows in increasing order and every row its columns:
+    a cell tied with a list's worst entry comes later and is not let in, which keeps the
     smaller index on ties, as the brute force does.
     """
     b, n_c = D.shape
-    n_streams = col_floor.shape[0]
-    per = (b + n_streams - 1) // n_streams
-    for t in prange(n_streams):
-        lo = t * per
-        hi = min(b, lo + per)
-        floor = col_floor[t]
-        # The tail is gathered in a row-sized buffer that stays in the core's cache, then
-        # added to the head row in one sequential pass (which also clears the buffer).
-        acc = np.zeros(n_c, dtype=np.float32)
-        for r in range(lo, hi):
-            q = start + r
-            for p in range(q_indptr[q], q_indptr[q + 1]):
-                f = q_indices[p]
-                w = q_data[p]
-                for j in range(t_indptr[f], t_indptr[f + 1]):
-                    acc[t_indices[j]] += w * t_data[j]
-            for p in range(ex_indptr[q], ex_indptr[q + 1]):
-                acc[ex_indices[p]] = -np.inf
-            score = D[r]
-            rv = row_val[q]
-            ri = row_idx[q]
-            w_row = _worst(rv, ri)
-            bar = rv[w_row]
-            cb = col_bias[q]
-            for c0 in range(0, n_c, CHUNK):
-                c1 = min(c0 + CHUNK, n_c)
-                hit = False
-                if columns:
-                    for c in range(c0, c1):
-                        s = score[c] + acc[c]
-                        score[c] = s
-                        acc[c] = 0.0
-                        hit |= (s + row_bias[c] > bar) | (s + cb > floor[c])
-                else:
-                    for c in range(c0, c1):
-                        s = score[c] + acc[c]
-                        score[c] = s
-                        acc[c] = 0.0
-                        hit |= s + row_bias[c] > bar
-                if not hit:
-                    continue
+    for r in range(b):
+        q = start + r
+        # The tail is gathered in a row-sized buffer that stays in the core's cache, then added
+        # to the head row in one sequential pass (which also clears the buffer).
+        for p in range(q_indptr[q], q_indptr[q + 1]):
+            f = q_indices[p]
+            w = q_data[p]
+            for j in range(t_indptr[f], t_indptr[f + 1]):
+                acc[t_indices[j]] += w * t_data[j]
+        for p in range(ex_indptr[q], ex_indptr[q + 1]):
+            acc[ex_indices[p]] = -np.inf
+        score = D[r]
+        rv = row_val[q]
+        ri = row_idx[q]
+        w_row = _worst(rv, ri)
+        bar = rv[w_row]
+        cb = col_bias[q]
+        for c0 in range(0, n_c, CHUNK):
+            c1 = min(c0 + CHUNK, n_c)
+            hit = False
+            if columns:
                 for c in range(c0, c1):
-                    s = score[c]
-                    v = s + row_bias[c]
-                    if v > bar:
-                        rv[w_row] = v
-                        ri[w_row] = c
-                        w_row = _worst(rv, ri)
-                        bar = rv[w_row]
-                    if columns:
-                        v = s + cb
-                        if v > floor[c]:
-                            cv = col_val[t, c]
-                            ci = col_idx[t, c]
-                            w = col_worst[t, c]
-                            cv[w] = v
-                            ci[w] = q
-                            w = _worst(cv, ci)
-                            col_worst[t, c] = w
-                            floor[c] = cv[w]
+                    s = score[c] + acc[c]
+                    score[c] = s
+                    acc[c] = 0.0
+                    hit |= (s + row_bias[c] > bar) | (s + cb > col_floor[c])
+            else:
+                for c in range(c0, c1):
+                    s = score[c] + acc[c]
+                    score[c] = s
+                    acc[c] = 0.0
+                    hit |= s + row_bias[c] > bar
+            if not hit:
+                continue
+            for c in range(c0, c1):
+                s = score[c]
+                v = s + row_bias[c]
+                if v > bar:
+                    rv[w_row] = v
+                    ri[w_row] = c
+                    w_row = _worst(rv, ri)
+                    bar = rv[w_row]
+                if columns:
+                    v = s + cb
+                    if v > col_floor[c]:
+                        cv = col_val[c]
+                        ci = col_idx[c]
+                        w = col_worst[c]
+                        cv[w] = v
+                        ci[w] = q
+                        w = _worst(cv, ci)
+                        col_worst[c] = w
+                        col_floor[c] = cv[w]

@@ -13,8 +13,11 @@ prunes. What makes that fast is how the score is split between two kinds of work
   on almost every cell) goes through a dense BLAS product, one block of rows at a time;
 * the *tail* (all other features) is added row by row into that dense block by a compiled
   loop (:mod:`._scan`), which then walks the row once, keeping the row's k best cells and
-  offering each cell to its column's list, per thread; the threads' column lists are merged
-  at the end.
+  offering each cell to its column's list.
+
+One thread per core takes every n-th block of rows (its BLAS product on one BLAS thread, then
+the compiled loop, which releases the GIL) and keeps its own column lists; they are merged at
+the end.
 
 A feature joins the head when its share of the product's cells, ``(n_q_f / n_q) * (n_c_f /
 n_c)``, is above ``head_density``: then one dense pass over all cells costs less than its
@@ -27,8 +30,10 @@ reference). Ties: candidates are ordered by score (descending), then by index (a
 
 from __future__ import annotations
 
-import threading
+import os
+import queue
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,9 +43,6 @@ Progress = Callable[[int, int], None] | None
 # Below this many score cells the whole product is simply computed densely.
 SMALL_PRODUCT = 20_000_000
 
-# The compiled loop's threads are numba's, and its default threading layer may not be entered
-# twice at once: concurrent callers take turns.
-_COMPILED_LOCK = threading.Lock()
 
 
 def _select_rows(
@@ -136,6 +138,7 @@ def top_k_both(
     head_density: float = 0.01,
     max_head: int = 512,
     block_rows: int = 256,
+    n_threads: int | None = None,
     progress: Progress = None,
     force_compiled: bool = False,
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
@@ -170,21 +173,10 @@ def top_k_both(
         if progress:
             progress(n_q, n_q)
         return rows, cols
-    with _COMPILED_LOCK:
-        return _compiled_top_k_both(
-            Q,
-            C,
-            k,
-            rb,
-            cb,
-            ex,
-            np.float32(min_score),
-            columns,
-            head_density,
-            max_head,
-            block_rows,
-            progress,
-        )
+    return _compiled_top_k_both(
+        Q, C, k, rb, cb, ex, np.float32(min_score), columns, head_density, max_head,
+        block_rows, n_threads or os.cpu_count() or 1, progress,
+    )  # fmt: skip
 
 
 def _head_features(Q: sp.csr_matrix, C: sp.csr_matrix, head_density: float, max_head: int):
@@ -198,9 +190,10 @@ def _head_features(Q: sp.csr_matrix, C: sp.csr_matrix, head_density: float, max_
 
 
 def _compiled_top_k_both(
-    Q, C, k, rb, cb, ex, min_score, columns, head_density, max_head, block_rows, progress
-):
-    import numba
+    Q, C, k, rb, cb, ex, min_score, columns, head_density, max_head, block_rows, streams,
+    progress,
+):  # fmt: skip
+    from threadpoolctl import threadpool_limits
 
     from . import _scan
 
@@ -215,27 +208,49 @@ def _compiled_top_k_both(
     # Unsigned indices spare the compiled loop a negative-index check per product.
     candidates = CtT.indices.astype(np.uint32)
     ex = ex if ex is not None else sp.csr_matrix((n_q, n_c), dtype=bool)
-    streams = numba.get_num_threads()
     # Lists start full of placeholders at min_score: a cell must beat it to enter.
     row_idx = np.full((n_q, k), -1, dtype=np.int64)
     row_val = np.full((n_q, k), min_score, dtype=np.float32)
-    c_shape = (streams, n_c, k) if columns else (streams, 1, k)
+    c_shape = (streams, n_c if columns else 1, k)
     col_idx = np.full(c_shape, -1, dtype=np.int64)
     col_val = np.full(c_shape, min_score, dtype=np.float32)
     col_floor = np.full(c_shape[:2], min_score, dtype=np.float32)
     col_worst = np.zeros(c_shape[:2], dtype=np.int64)
     row_bias = rb if rb is not None else np.zeros(n_c, dtype=np.float32)
     col_bias = cb if cb is not None else np.zeros(n_q, dtype=np.float32)
-    for start in range(0, n_q, block_rows):
-        stop = min(start + block_rows, n_q)
-        D = Qh[start:stop] @ ChT  # zeros when there is no head
-        _scan.scan_block(
-            D, start, Qt.indptr, Qt.indices, Qt.data, CtT.indptr, candidates, CtT.data,
-            ex.indptr, ex.indices, row_bias, col_bias, columns,
-            row_idx, row_val, col_idx, col_val, col_floor, col_worst,
-        )  # fmt: skip
-        if progress:
-            progress(stop, n_q)
+    blocks = range(0, n_q, block_rows)
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+
+    def stream(t: int) -> None:
+        """Every streams-th block from the t-th: its own column lists, its own buffer."""
+        acc = np.zeros(n_c, dtype=np.float32)
+        try:
+            for start in blocks[t::streams]:
+                stop = min(start + block_rows, n_q)
+                D = Qh[start:stop] @ ChT  # zeros when there is no head
+                _scan.scan_rows(
+                    D, start, Qt.indptr, Qt.indices, Qt.data, CtT.indptr, candidates,
+                    CtT.data, ex.indptr, ex.indices, row_bias, col_bias, columns,
+                    row_idx, row_val, col_idx[t], col_val[t], col_floor[t], col_worst[t], acc,
+                )  # fmt: skip
+                finished.put(stop - start)
+        finally:
+            finished.put(None)
+
+    # One BLAS thread per stream: the streams are the parallelism.
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(streams) as pool:
+        futures = [pool.submit(stream, t) for t in range(streams)]
+        done, running = 0, streams
+        while running:  # progress is reported from the caller's thread only
+            rows = finished.get()
+            if rows is None:
+                running -= 1
+            else:
+                done += rows
+                if progress:
+                    progress(done, n_q)
+        for future in futures:
+            future.result()  # a failure in a stream is raised here
     rows = _ordered(row_idx, row_val, k)
     if not columns:
         return rows, None
