@@ -5,6 +5,7 @@ from playwright.sync_api import Page, expect
 
 from matchmaker.domain import Role
 from matchmaker.mail.drain import drain
+from tests.support.browser import log_in
 from tests.support.factories import PASSWORD, make_organisation, make_person
 from tests.support.mail import links_in
 
@@ -32,13 +33,6 @@ def link_sent_to(inbox, address: str, contains: str) -> str:
     ]
     assert links, f"no link containing {contains!r} was sent to {address}"
     return links[-1]
-
-
-def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").last.click()
 
 
 def test_sign_up_with_a_new_organisation_confirm_and_log_in(page: Page, inbox):

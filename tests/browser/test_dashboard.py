@@ -11,17 +11,11 @@ from playwright.sync_api import Page, expect
 
 from matchmaker.domain import Role
 from matchmaker.extensions import db
-from tests.support.factories import PASSWORD, make_organisation, make_person
+from tests.support.browser import log_in
+from tests.support.factories import make_organisation, make_person
 from tests.support.project_history import dated_project
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").last.click()
 
 
 def log_out(page: Page) -> None:

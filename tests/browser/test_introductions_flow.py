@@ -8,18 +8,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from matchmaker.mail.drain import Drainer
-from tests.support.factories import PASSWORD
+from tests.support.browser import log_in
 from tests.support.introductions import make_cast
 from tests.support.mail import links_in, text_body
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").last.click()
 
 
 def test_from_a_suggestion_to_an_accepted_introduction(page: Page, app, live_server, smtp):

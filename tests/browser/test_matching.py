@@ -7,7 +7,8 @@ from sqlalchemy import select
 from matchmaker.extensions import db
 from matchmaker.models import Organisation
 from matchmaker.services import matching
-from tests.support.factories import PASSWORD, make_person
+from tests.support.browser import log_in
+from tests.support.factories import make_person
 from tests.support.matching import small_cluster
 
 pytestmark = pytest.mark.browser
@@ -21,13 +22,6 @@ def cluster(app):
     make_person(email=ORGANISER, role="organiser", consent_matching=False, full_name="Olga Org")
     matching.rebuild()
     return cluster
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").last.click()
 
 
 def test_a_member_sees_suggestions_with_reasons_in_french_and_in_english(page: Page, cluster):

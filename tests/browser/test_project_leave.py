@@ -5,17 +5,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from matchmaker.services import projects
-from tests.support.factories import PASSWORD
+from tests.support.browser import log_in
 from tests.support.projects import make_project_cast, propose
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").last.click()
 
 
 def test_a_partner_leaves_and_the_coordinator_knows_why(page: Page, app, live_server):

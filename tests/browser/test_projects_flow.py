@@ -9,18 +9,11 @@ from sqlalchemy import select
 from matchmaker.extensions import db
 from matchmaker.mail.drain import Drainer
 from matchmaker.models import Connection
-from tests.support.factories import PASSWORD
+from tests.support.browser import log_in
 from tests.support.mail import links_in
 from tests.support.projects import make_project_cast
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").last.click()
 
 
 def move_to(page: Page, status: str, **fields) -> None:
