@@ -44,7 +44,6 @@ Progress = Callable[[int, int], None] | None
 SMALL_PRODUCT = 20_000_000
 
 
-
 def _select_rows(
     rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, k: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -116,8 +115,7 @@ def top_k(
     """Exact top k of ``Q @ C.T + bias`` per row of Q, excluding the ``exclude`` cells.
 
     Returns ``(indices, scores)``, both ``(Q.shape[0], k)``; rows with fewer than k candidates
-    scoring above ``min_score`` are padded with index -1 and score 0. All values of Q, C and
-    bias must be non-negative (TF-IDF weights are).
+    scoring above ``min_score`` are padded with index -1 and score 0.
     """
     rows, _ = top_k_both(
         Q, C, k, row_bias=bias, exclude=exclude, min_score=min_score, columns=False, **options
