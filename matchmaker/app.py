@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.preferences.routes import bp as preferences_bp
     from matchmaker.profile.routes import bp as profile_bp
     from matchmaker.projects.routes import bp as projects_bp
+    from matchmaker.suggestions.routes import bp as suggestions_bp
     from matchmaker.tags.routes import bp as tags_bp
     from matchmaker.users.routes import bp as users_bp
 
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
         introductions_bp,
         projects_bp,
         notifications_bp,
+        suggestions_bp,
         pairings_bp,
         imports_bp,
         dashboard_bp,

@@ -277,6 +277,21 @@ INTRODUCTION_NEXT_STEPS = {
 }
 
 
+class HideReason(StrEnum):
+    """Why a member hid a suggestion ("not for me")."""
+
+    NOT_RELEVANT = "not_relevant"
+    ALREADY_IN_TOUCH = "already_in_touch"
+    NOT_NOW = "not_now"
+
+
+HIDE_REASON_LABELS = {
+    HideReason.NOT_RELEVANT: _l("Not relevant to my work"),
+    HideReason.ALREADY_IN_TOUCH: _l("We are already in touch"),
+    HideReason.NOT_NOW: _l("Not now"),
+}
+
+
 class ProjectStatus(StrEnum):
     IDEA = "idea"  # a draft: only its members and the cluster staff see it
     FORMING = "forming"  # the consortium is being put together

@@ -27,6 +27,7 @@ from matchmaker.models.mail_preferences import (
 from matchmaker.models.matching import (
     Connection,
     ConnectionVia,
+    HiddenSuggestion,
     MatchingChange,
     MatchingRun,
     MatchingRunStatus,
@@ -61,6 +62,7 @@ __all__ = [
     "EventFeedback",
     "EventKind",
     "FundingRound",
+    "HiddenSuggestion",
     "IntroductionBlock",
     "IntroductionEvent",
     "IntroductionRequest",

@@ -118,6 +118,23 @@ class Veto(Base):
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
+class HiddenSuggestion(Base):
+    """A member's "not for me" on a suggestion: they no longer see that person or organisation
+    among what is suggested to them (or to their organisation). Theirs alone: it changes
+    nothing for the other side, nor for their colleagues; "show again" deletes the row."""
+
+    __tablename__ = "hidden_suggestions"
+    __table_args__ = (UniqueConstraint("person_id", "candidate_kind", "candidate_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    candidate_kind: Mapped[str] = mapped_column(String(16))
+    candidate_id: Mapped[int] = mapped_column(Integer)
+    # A HideReason code: why, for the organisers' view of how the suggestions land.
+    reason: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class MatchingChange(Base):
     """A party whose profile changed and whose suggestions need a refresh.
 

@@ -28,6 +28,7 @@ from matchmaker.urls import safe_next_url
 bp = Blueprint("pairings", __name__, url_prefix="/organiser/matching")
 
 CONCEPTS_PAGE_SIZE = 50
+HIDDEN_DAYS = 90
 
 
 def _filters(form: PairFilterForm) -> suggestions.PairFilters:
@@ -60,6 +61,8 @@ def index():
         pairs=pairs,
         filter_args=_filter_args(filters),
         status=matching.matching_status(),
+        hidden=suggestions.hidden_counts(days=HIDDEN_DAYS),
+        hidden_days=HIDDEN_DAYS,
     )
 
 

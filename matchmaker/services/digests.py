@@ -31,7 +31,7 @@ from matchmaker.models import (
     Suggestion,
     utcnow,
 )
-from matchmaker.services.suggestions import reason_terms
+from matchmaker.services.suggestions import not_hidden_by, reason_terms
 from matchmaker.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,7 @@ def _queue_digest(preference: MailPreference, now: datetime, slot: datetime) -> 
             Suggestion.source_id == preference.person_id,
             Suggestion.first_seen_at > since,
             Suggestion.first_seen_at <= now,
+            not_hidden_by(preference.person_id),
         )
         .order_by(Suggestion.rank, Suggestion.id)
         .limit(current_app.config["DIGEST_MAX_SUGGESTIONS"])

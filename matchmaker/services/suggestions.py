@@ -1,9 +1,9 @@
 """Reading stored suggestions: for a member, for an organisation, cluster-wide for organisers;
-their reasons in the reader's language; organisers' vetoes.
+their reasons in the reader's language; organisers' vetoes; what a member hid.
 
 Stored lists are filtered again when read, so that what changed since they were computed shows
 at once: people who withdrew their consent (or whom the reader may not see), pairs that got
-connected or vetoed.
+connected or vetoed, and what the reader hid ("not for me").
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
@@ -20,11 +20,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from matchmaker.domain import Sector
+from matchmaker.domain import HIDE_REASON_LABELS, HideReason, Sector
 from matchmaker.extensions import db
 from matchmaker.matching import CHANNELS, HISTORY_PEER_CHANNELS
 from matchmaker.models import (
     Connection,
+    HiddenSuggestion,
     Organisation,
     OrganisationFocusArea,
     PartyKind,
@@ -36,7 +37,9 @@ from matchmaker.models import (
     utcnow,
 )
 from matchmaker.paging import PreparedPagination
+from matchmaker.services import committed
 from matchmaker.services.concepts import concept_labels
+from matchmaker.services.errors import Forbidden, InvalidInput, NotFound
 from matchmaker.services.matching import (
     ORGANISATION,
     PERSON,
@@ -412,7 +415,7 @@ def suggestions_for(
             .order_by(Suggestion.rank, Suggestion.id)
         )
     )
-    blocked = _blocked_with((kind, party_id))
+    blocked = _blocked_with((kind, party_id)) | _hidden_by(viewer)
     return _present(rows, viewer, limit, _lang(lang), lambda _row: blocked)
 
 
@@ -437,7 +440,10 @@ def people_suggested_to_members(
             .limit(limit * 10)
         )
     )
-    blocked = {member_id: _blocked_with((PERSON, member_id)) for member_id in member_ids}
+    hidden = _hidden_by(viewer)
+    blocked = {
+        member_id: _blocked_with((PERSON, member_id)) | hidden for member_id in member_ids
+    }
     found = _present(rows, viewer, limit, _lang(lang), lambda row: blocked[row.source_id])
     # Which member each one was suggested to (the best-scoring of them).
     members = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(member_ids)))}
@@ -447,6 +453,150 @@ def people_suggested_to_members(
     for suggested in found:
         suggested.suggested_to = members.get(best_source.get((suggested.kind, suggested.id)))
     return found
+
+
+# -- "not for me" ----------------------------------------------------------------------------------
+
+
+def _hidden_by(viewer) -> set[Party]:
+    """The parties the viewing member hid (none for organisers' tools, mail and the CLI)."""
+    person = getattr(viewer, "person", None) if viewer is not None else None
+    if person is None:
+        return set()
+    return {
+        (kind, candidate_id)
+        for kind, candidate_id in db.session.execute(
+            select(HiddenSuggestion.candidate_kind, HiddenSuggestion.candidate_id).where(
+                HiddenSuggestion.person_id == person.id
+            )
+        )
+    }
+
+
+def not_hidden_by(person_id: int):
+    """SQL: the suggestion's candidate is not one the person hid (for queries on Suggestion)."""
+    return ~exists().where(
+        HiddenSuggestion.person_id == person_id,
+        HiddenSuggestion.candidate_kind == Suggestion.candidate_kind,
+        HiddenSuggestion.candidate_id == Suggestion.candidate_id,
+    )
+
+
+def _candidate_name(kind: str, candidate_id: int) -> str | None:
+    if kind == ORGANISATION:
+        organisation = db.session.get(Organisation, candidate_id)
+        return organisation.name if organisation is not None else None
+    if kind == PERSON:
+        person = db.session.get(Person, candidate_id)
+        return person.full_name if person is not None else None
+    return None
+
+
+def _member(user) -> Person:
+    person = getattr(user, "person", None) if user is not None else None
+    if person is None:
+        raise Forbidden(_("Only members with a profile get suggestions."))
+    return person
+
+
+def _hidden_row(person: Person, kind: str, candidate_id: int) -> HiddenSuggestion | None:
+    return db.session.scalar(
+        select(HiddenSuggestion).where(
+            HiddenSuggestion.person_id == person.id,
+            HiddenSuggestion.candidate_kind == kind,
+            HiddenSuggestion.candidate_id == candidate_id,
+        )
+    )
+
+
+def hide_suggestion(user, kind: str, candidate_id: int, reason: str) -> str:
+    """The member no longer sees this person or organisation among their suggestions (nor
+    their organisation's). Hiding again only changes the reason. Returns the name hidden."""
+    person = _member(user)
+    if reason not in set(HideReason):
+        raise InvalidInput(_("Choose why you hide this suggestion."), field="reason")
+    name = _candidate_name(kind, candidate_id)
+    if name is None:
+        raise NotFound(_("This person or organisation does not exist."))
+
+    def work() -> str:
+        row = _hidden_row(person, kind, candidate_id)
+        if row is None:
+            row = HiddenSuggestion(
+                person_id=person.id, candidate_kind=kind, candidate_id=candidate_id
+            )
+            db.session.add(row)
+        row.reason = reason
+        row.created_at = utcnow()
+        return name
+
+    return committed(work)
+
+
+def show_again(user, kind: str, candidate_id: int) -> str:
+    """Undo :func:`hide_suggestion`. Returns the name shown again."""
+    person = _member(user)
+    row = _hidden_row(person, kind, candidate_id)
+    if row is None:
+        raise NotFound(_("You did not hide this suggestion."))
+    name = _candidate_name(kind, candidate_id) or ""
+
+    def work() -> str:
+        db.session.delete(row)
+        return name
+
+    return committed(work)
+
+
+@dataclass(frozen=True)
+class HiddenItem:
+    kind: str
+    id: int
+    name: str
+    reason_label: str
+    hidden_at: datetime
+
+
+def hidden_suggestions(user) -> list[HiddenItem]:
+    """What the member hid, most recent first, with names (parties since deleted left out)."""
+    person = _member(user)
+    rows = db.session.scalars(
+        select(HiddenSuggestion)
+        .where(HiddenSuggestion.person_id == person.id)
+        .order_by(HiddenSuggestion.created_at.desc(), HiddenSuggestion.id.desc())
+    ).all()
+    items = []
+    for row in rows:
+        name = _candidate_name(row.candidate_kind, row.candidate_id)
+        if name is not None:
+            label = HIDE_REASON_LABELS.get(row.reason, row.reason)
+            items.append(
+                HiddenItem(row.candidate_kind, row.candidate_id, name, str(label), row.created_at)
+            )
+    return items
+
+
+@dataclass(frozen=True)
+class HiddenCount:
+    reason_label: str
+    count: int
+
+
+def hidden_counts(days: int = 90, now: datetime | None = None) -> list[HiddenCount]:
+    """How many suggestions members hid in the last ``days``, per reason (the organisers'
+    view of how the suggestions land; "already in touch" are pairs they may not know of)."""
+    since = (now or utcnow()) - timedelta(days=days)
+    counts = dict(
+        db.session.execute(
+            select(HiddenSuggestion.reason, func.count())
+            .where(HiddenSuggestion.created_at >= since)
+            .group_by(HiddenSuggestion.reason)
+        ).all()
+    )
+    return [
+        HiddenCount(str(label), int(counts.get(reason.value, 0)))
+        for reason, label in HIDE_REASON_LABELS.items()
+    ]
 
 
 @dataclass

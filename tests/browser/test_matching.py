@@ -122,3 +122,25 @@ def test_an_organiser_vetoes_a_pairing_and_it_disappears(page: Page, cluster):
     vetoed = page.get_by_role("row").filter(has_text="They already work together on a grant.")
     expect(vetoed).to_contain_text("Olga Org")
     expect(vetoed).to_contain_text("In force")
+
+
+def test_a_member_hides_a_suggestion_then_shows_it_again(page: Page, cluster):
+    log_in(page, "bob@nuclear.example.org")
+    page.goto("/")
+    alice = page.locator("article.suggestion", has=page.get_by_role("link", name="Alice Radio"))
+    alice.get_by_text("Not for me").click()  # a <details>: no JavaScript needed
+    why = alice.get_by_role("group", name="Why hide Alice Radio?")
+    why.get_by_label("We are already in touch").check()
+    alice.get_by_role("button", name="Hide this suggestion").click()
+    expect(page.get_by_text("Alice Radio will not be suggested to you any more.")).to_be_visible()
+    expect(page.locator("article.suggestion").filter(has_text="Alice Radio")).to_have_count(0)
+    # Radiotrace, her organisation, is still suggested: only what Bob hid is gone.
+    expect(page.get_by_role("link", name="Radiotrace")).to_be_visible()
+
+    page.get_by_role("link", name="Hidden suggestions").click()
+    row = page.get_by_role("row").filter(has_text="Alice Radio")
+    expect(row).to_contain_text("We are already in touch")
+    row.get_by_role("button", name="Show again").click()
+    expect(page.get_by_text("Alice Radio may be suggested to you again.")).to_be_visible()
+    page.get_by_role("link", name="Back to your suggestions").click()
+    expect(page.get_by_role("link", name="Alice Radio")).to_be_visible()
