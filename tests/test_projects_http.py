@@ -291,3 +291,36 @@ def test_a_partner_leaves_from_the_project_page(client, auth, cast):
     assert "Quitter le consortium" not in done.text
     assert "A quitté le projet" not in done.text  # their line shows to partners and staff only
     assert client.post(f"/projects/{project.id}/leave", data={}).status_code == 403
+
+
+def test_a_call_may_require_several_partners_of_one_kind(client, auth, cast):
+    log_in(client, auth, cast.founder)
+    form = client.get("/projects/new").text
+    assert 'name="required_roles-academic_lab"' in form and 'name="required_roles-cdmo"' in form
+
+    refused = client.post(
+        "/projects/new",
+        data={"title": "Two labs", "visibility": "members", "required_roles-academic_lab": "9"},
+    )
+    assert refused.status_code == 400
+    assert "Choose between 0 and 3 partners of each kind." in refused.text
+    assert db.session.query(Project).count() == 0
+
+    created = client.post(
+        "/projects/new",
+        data={
+            "title": "Two labs and a CDMO",
+            "visibility": "members",
+            "required_roles-academic_lab": "2",
+            "required_roles-cdmo": "1",
+            "required_roles-hospital": "0",
+        },
+    )
+    assert created.status_code == 302
+    project = db.session.query(Project).one()
+    assert project.required_roles == ["academic_lab", "academic_lab", "cdmo"]
+    page = client.get(f"/projects/{project.id}").text
+    assert "Academic lab ×2, CDMO" in page
+    edit = client.get(f"/projects/{project.id}/edit").text
+    labs = edit.split('name="required_roles-academic_lab"')[1].split("</select>")[0]
+    assert '<option value="2" selected>2</option>' in labs

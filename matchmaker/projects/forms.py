@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     DateField,
+    Field,
     IntegerField,
     RadioField,
     SelectField,
@@ -31,6 +33,65 @@ from matchmaker.services.projects import (
 )
 
 DATE_MESSAGE = _l("Enter a date like 2026-03-31.")
+SAME_ROLE_MAX = 3
+
+
+class RoleCountsField(Field):
+    """How many partners of each kind a call requires: one number per role, read as a list of
+    role codes with repeats (``["academic_lab", "academic_lab", "cdmo"]``), as stored.
+
+    Renders one select (0 to SAME_ROLE_MAX) per role, named ``<field>-<role>``. Checkbox-style
+    posts of ``<field>=<role>`` (one per partner) are read too.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.data = []
+
+    def roles(self) -> list[tuple[str, str, int]]:
+        """(code, label, how many) for every role, in the list's order."""
+        data = self.data or []
+        return [
+            (role.value, str(label), data.count(role.value))
+            for role, label in PARTNER_ROLE_LABELS.items()
+        ]
+
+    def process_formdata(self, valuelist):
+        # The counts arrive under their own names; see process().
+        pass
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors = []
+        posted = formdata is not None and any(
+            key == self.name or key.startswith(f"{self.name}-") for key in formdata
+        )
+        if not posted:
+            self.data = list(data or [])
+            return
+        roles = [str(value) for value in formdata.getlist(self.name)]
+        for code, _label, _count in self.roles():
+            raw = (formdata.get(f"{self.name}-{code}") or "0").strip()
+            if not raw.isdigit() or int(raw) > SAME_ROLE_MAX:
+                self.process_errors.append(
+                    _l("Choose between 0 and %(max)d partners of each kind.", max=SAME_ROLE_MAX)
+                )
+                continue
+            roles.extend([code] * int(raw))
+        self.data = roles
+
+    def __call__(self, **kwargs):
+        rows = []
+        for code, label, count in self.roles():
+            select_id = f"{self.id}-{code}"
+            options = "".join(
+                f'<option value="{n}"{" selected" if n == count else ""}>{n}</option>'
+                for n in range(SAME_ROLE_MAX + 1)
+            )
+            rows.append(
+                f'<li><label for="{select_id}">{escape(label)}</label> '
+                f'<select id="{select_id}" name="{self.name}-{code}">{options}</select></li>'
+            )
+        return Markup(f'<ul class="choices role-counts">{"".join(rows)}</ul>')
 
 
 def euros(label, description=None):
@@ -79,12 +140,11 @@ class ProjectForm(FlaskForm):
     call_deadline = DateField(
         _l("Call deadline"), validators=[Optional()], invalid_value_message=DATE_MESSAGE
     )
-    required_roles = MultiCheckboxField(
+    required_roles = RoleCountsField(
         _l("Partners the call requires"),
-        choices=select_choices(PARTNER_ROLE_LABELS),
         description=_l(
-            "One of each: the consortium builder proposes a partner for every role your own "
-            "organisation does not fill."
+            "How many of each kind: the consortium builder proposes a partner for every place "
+            "your own organisation does not fill."
         ),
     )
     amount_requested_eur = euros(_l("Amount requested (euros)"))

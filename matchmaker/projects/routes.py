@@ -62,6 +62,18 @@ add_label_filters(
 bp.add_app_template_filter(project_partners.fitting_roles, "fitting_roles")
 
 
+@bp.app_template_filter("partner_roles_summary")
+def partner_roles_summary(roles) -> str:
+    """ "Academic lab ×2, CDMO": the roles a call requires, each once with how many."""
+    counts: dict[str, int] = {}
+    for role in roles or []:
+        counts[role] = counts.get(role, 0) + 1
+    return ", ".join(
+        label_of(PARTNER_ROLE_LABELS, role) + (f" ×{count}" if count > 1 else "")
+        for role, count in counts.items()
+    )
+
+
 def _user():
     return current_user._get_current_object()
 
