@@ -379,3 +379,12 @@ def test_who_may_leave_and_when(cast):
         projects.leave_project(project.id, partner.user)
     assert str(submitted.value) == "The consortium of a submitted project does not change any more."
     assert {m.state for m in project.members} == {"accepted"}
+
+
+def test_two_places_of_one_kind_get_two_different_organisations(cast):
+    project = propose(cast.founder, required_roles=["academic_lab", "academic_lab", "cdmo"])
+    plan = project_partners.consortium_plan(project, "en")
+    labs = [plan.organisations[c.chosen.id].name for c in plan.team.choices[:2]]
+    assert sorted(labs) == ["Tumour Immunology Lab", "Vector Engineering Lab"]
+    accept(invite(project, cast.founder, organisation=cast.lab))
+    assert projects.roles_still_open(project) == ["academic_lab", "cdmo"]
