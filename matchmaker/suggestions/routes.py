@@ -30,7 +30,9 @@ def _user():
 def hide():
     form = HideForm()
     if not form.validate_on_submit():
-        abort(400, description=_("Choose why you hide this suggestion."))
+        # The card's own form always sends a valid choice: this is a hand-made request.
+        message = _("Choose why you hide this suggestion.") if form.reason.errors else None
+        abort(400, description=message)
     try:
         name = suggestions.hide_suggestion(
             _user(), form.kind.data, form.candidate_id.data, form.reason.data
