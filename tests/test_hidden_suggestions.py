@@ -12,7 +12,7 @@ from matchmaker.models import HiddenSuggestion, MailCategory, MailPreference
 from matchmaker.services import matching, suggestions
 from matchmaker.services.digests import send_due_digests
 from matchmaker.services.errors import InvalidInput, NotFound
-from tests.support.factories import make_person
+from tests.support.factories import make_organisation, make_person
 from tests.support.matching import small_cluster
 
 ORGANISER = "organiser@example.org"
@@ -184,3 +184,37 @@ def test_organisers_see_how_many_suggestions_members_hid_and_why(client, auth, c
     page = client.get("/organiser/matching/").text
     assert "Members hid 3 suggestions in the last 90 days:" in page
     assert "we are already in touch 2, not now 1." in page
+
+
+def test_all_suggestions_lists_more_than_the_home_page_and_hides_from_there(client, auth, app):
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    cluster = small_cluster()
+    for n in range(8):
+        make_organisation(
+            name=f"Isotope Startup {n}",
+            kind="startup",
+            description=f"Radiopharmaceuticals for nuclear medicine, dosimetry, isotope {n}.",
+            focus_areas=["radiopharmaceuticals"],
+        )
+    matching.rebuild()
+    auth.login("bob@nuclear.example.org")
+    home = client.get("/").text
+    assert home.count("Why hide ") == 6 + 1  # six organisations, Alice
+    assert 'href="/suggestions/"' in home
+
+    every = client.get("/suggestions/").text
+    shown = [f"Isotope Startup {n}" for n in range(8) if f"Isotope Startup {n}<" in every]
+    assert len(shown) == 8 and "Radiotrace" in every and "Alice Radio" in every
+
+    done = client.post(
+        "/suggestions/hide",
+        data={
+            "kind": "organisation",
+            "candidate_id": cluster.radio.id,
+            "reason": "not_now",
+            "next": "/suggestions/",
+        },
+        follow_redirects=True,
+    )
+    assert done.request.path == "/suggestions/"
+    assert "Why hide Radiotrace?" not in done.text and "Isotope Startup 0" in done.text

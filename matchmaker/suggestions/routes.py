@@ -1,4 +1,5 @@
-"""A member's "not for me" on a suggestion, and the list of what they hid (to show it again)."""
+"""A member's suggestions: all of them (the home page shows the first few), "not for me" on
+each, and the list of what they hid (to show it again)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matchmaker.domain import HIDE_REASON_LABELS
-from matchmaker.services import suggestions
+from matchmaker.services import matching, suggestions
 from matchmaker.services.errors import ServiceError
 from matchmaker.suggestions.forms import HideForm, PartyForm
 from matchmaker.urls import safe_next_url
@@ -23,6 +24,16 @@ def hide_reason_choices() -> list[tuple[str, str]]:
 
 def _user():
     return current_user._get_current_object()
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Everything stored for the member and their organisation, not only the home page's few."""
+    return render_template(
+        "suggestions/index.html",
+        suggested=suggestions.home_suggestions(_user(), limit=matching.depth()),
+    )
 
 
 @bp.post("/hide")

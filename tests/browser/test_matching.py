@@ -144,3 +144,19 @@ def test_a_member_hides_a_suggestion_then_shows_it_again(page: Page, cluster):
     expect(page.get_by_text("Alice Radio may be suggested to you again.")).to_be_visible()
     page.get_by_role("link", name="Back to your suggestions").click()
     expect(page.get_by_role("link", name="Alice Radio")).to_be_visible()
+
+
+def test_a_member_opens_all_their_suggestions(page: Page, cluster):
+    log_in(page, "bob@nuclear.example.org")
+    page.goto("/")
+    page.get_by_role("link", name="All your suggestions").click()
+    expect(page.get_by_role("heading", name="All your suggestions")).to_be_visible()
+    people = page.get_by_role("region", name="People")
+    expect(people.get_by_role("link", name="Alice Radio")).to_be_visible()
+    organisations = page.get_by_role("region", name="Organisations for Nuclear Medicine Lab")
+    radiotrace = organisations.locator("article.suggestion").filter(has_text="Radiotrace")
+    radiotrace.get_by_text("Not for me").click()
+    radiotrace.get_by_role("button", name="Hide this suggestion").click()
+    expect(page.get_by_text("Radiotrace will not be suggested to you any more.")).to_be_visible()
+    expect(page.get_by_role("heading", name="All your suggestions")).to_be_visible()
+    expect(organisations.get_by_role("link", name="Radiotrace")).to_have_count(0)
