@@ -69,14 +69,17 @@ class RoleCountsField(Field):
             self.data = list(data or [])
             return
         roles = [str(value) for value in formdata.getlist(self.name)]
+        out_of_range = False
         for code, _label, _count in self.roles():
             raw = (formdata.get(f"{self.name}-{code}") or "0").strip()
             if not raw.isdigit() or int(raw) > SAME_ROLE_MAX:
-                self.process_errors.append(
-                    _l("Choose between 0 and %(max)d partners of each kind.", max=SAME_ROLE_MAX)
-                )
+                out_of_range = True
                 continue
             roles.extend([code] * int(raw))
+        if out_of_range:
+            self.process_errors.append(
+                _l("Choose between 0 and %(max)d partners of each kind.", max=SAME_ROLE_MAX)
+            )
         self.data = roles
 
     def __call__(self, **kwargs):
