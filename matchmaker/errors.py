@@ -5,7 +5,10 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from matchmaker.extensions import db
 
 ERROR_TITLES = {
     400: _l("Bad request"),
@@ -48,6 +51,15 @@ def render_error(code: int, message: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=text), code
 
 
+def _number_out_of_range(error: Exception) -> bool:
+    """An id or page number beyond what the database stores, typed or forged into a request:
+    SQLite refuses it before the query (OverflowError), PostgreSQL in it (out of range)."""
+    if isinstance(error, OverflowError):
+        return True
+    orig = getattr(error, "orig", None)
+    return isinstance(error, DataError) and type(orig).__name__ == "NumericValueOutOfRange"
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError):
@@ -66,5 +78,8 @@ def register(app: Flask) -> None:
     def handle_unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return handle_http(error)
+        if _number_out_of_range(error):
+            db.session.rollback()
+            return render_error(404, str(_l("No such number here: it is out of range.")))
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return render_error(InternalServerError.code)

@@ -55,3 +55,35 @@ def test_organisers_find_their_tools_on_one_page(client, auth):
     page = client.get("/organiser", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'href="/tags' in page and 'href="/organiser/outbox' in page
     assert 'href="/admin/users' not in page  # admins only
+
+
+def test_numbers_beyond_what_the_database_stores_are_no_page_not_a_crash(client, auth):
+    """Ids and page numbers typed or forged larger than a database integer: 404 with a
+    sentence, on SQLite and PostgreSQL alike, in pages, forms, query strings and JSON."""
+    from matchmaker.domain import Role
+    from tests.support.factories import make_person
+
+    huge = str(10**20)
+    make_person(email="staff@example.org", role=Role.ORGANISER, language="en")
+    auth.login("staff@example.org")
+    requests = [
+        ("get", f"/organisations/{huge}", None),
+        ("get", f"/projects/{huge}", None),
+        ("get", f"/people/{huge}", None),
+        ("get", f"/introductions/new?person={huge}", None),
+        (
+            "post",
+            "/suggestions/hide",
+            {"kind": "person", "candidate_id": huge, "reason": "not_now"},
+        ),
+    ]
+    for method, url, data in requests:
+        response = getattr(client, method)(url, data=data)
+        assert response.status_code == 404, url
+        assert "No such number here: it is out of range." in response.text, url
+    # The session is usable afterwards (PostgreSQL's failed transaction was rolled back).
+    assert client.get("/").status_code == 200
+    for listing in ("/organiser/matching/", "/projects/", "/introductions/", "/organiser/outbox/"):
+        assert client.get(f"{listing}?page={huge}").status_code in (200, 404), listing
+    as_json = client.get(f"/organisations/{huge}", headers={"Accept": "application/json"})
+    assert as_json.status_code == 404 and as_json.json["status"] == 404
