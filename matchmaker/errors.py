@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from psycopg.errors import NumericValueOutOfRange
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -56,8 +57,7 @@ def _number_out_of_range(error: Exception) -> bool:
     SQLite refuses it before the query (OverflowError), PostgreSQL in it (out of range)."""
     if isinstance(error, OverflowError):
         return True
-    orig = getattr(error, "orig", None)
-    return isinstance(error, DataError) and type(orig).__name__ == "NumericValueOutOfRange"
+    return isinstance(error, DataError) and isinstance(error.orig, NumericValueOutOfRange)
 
 
 def register(app: Flask) -> None:

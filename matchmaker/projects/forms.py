@@ -56,10 +56,6 @@ class RoleCountsField(Field):
             for role, label in PARTNER_ROLE_LABELS.items()
         ]
 
-    def process_formdata(self, valuelist):
-        # The counts arrive under their own names; see process().
-        pass
-
     def process(self, formdata, data=None, extra_filters=None):
         self.process_errors = []
         posted = formdata is not None and any(

@@ -51,6 +51,7 @@ from matchmaker.services.matching import (
 from matchmaker.services.matching_changes import mark_changed
 from matchmaker.services.matching_weights import CHANNEL_PHRASES
 from matchmaker.services.people import visible_people_clause
+from matchmaker.templating import label_of
 
 REASON_ITEMS = 3
 REASON_LINES = 3
@@ -482,16 +483,6 @@ def not_hidden_by(person_id: int):
     )
 
 
-def _candidate_name(kind: str, candidate_id: int) -> str | None:
-    if kind == ORGANISATION:
-        organisation = db.session.get(Organisation, candidate_id)
-        return organisation.name if organisation is not None else None
-    if kind == PERSON:
-        person = db.session.get(Person, candidate_id)
-        return person.full_name if person is not None else None
-    return None
-
-
 def _member(user) -> Person:
     person = getattr(user, "person", None) if user is not None else None
     if person is None:
@@ -515,9 +506,10 @@ def hide_suggestion(user, kind: str, candidate_id: int, reason: str) -> str:
     person = _member(user)
     if reason not in set(HideReason):
         raise InvalidInput(_("Choose why you hide this suggestion."), field="reason")
-    name = _candidate_name(kind, candidate_id)
-    if name is None:
+    side = _sides({(kind, candidate_id)}).get((kind, candidate_id))
+    if side is None:
         raise NotFound(_("This person or organisation does not exist."))
+    name = side.name
 
     def work() -> str:
         row = _hidden_row(person, kind, candidate_id)
@@ -539,7 +531,8 @@ def show_again(user, kind: str, candidate_id: int) -> str:
     row = _hidden_row(person, kind, candidate_id)
     if row is None:
         raise NotFound(_("You did not hide this suggestion."))
-    name = _candidate_name(kind, candidate_id) or ""
+    side = _sides({(kind, candidate_id)}).get((kind, candidate_id))
+    name = side.name if side is not None else ""
 
     def work() -> str:
         db.session.delete(row)
@@ -565,15 +558,18 @@ def hidden_suggestions(user) -> list[HiddenItem]:
         .where(HiddenSuggestion.person_id == person.id)
         .order_by(HiddenSuggestion.created_at.desc(), HiddenSuggestion.id.desc())
     ).all()
-    items = []
-    for row in rows:
-        name = _candidate_name(row.candidate_kind, row.candidate_id)
-        if name is not None:
-            label = HIDE_REASON_LABELS.get(row.reason, row.reason)
-            items.append(
-                HiddenItem(row.candidate_kind, row.candidate_id, name, str(label), row.created_at)
-            )
-    return items
+    sides = _sides({(row.candidate_kind, row.candidate_id) for row in rows})
+    return [
+        HiddenItem(
+            row.candidate_kind,
+            row.candidate_id,
+            side.name,
+            label_of(HIDE_REASON_LABELS, row.reason),
+            row.created_at,
+        )
+        for row in rows
+        if (side := sides.get((row.candidate_kind, row.candidate_id))) is not None
+    ]
 
 
 @dataclass(frozen=True)
