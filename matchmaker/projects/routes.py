@@ -7,6 +7,8 @@ back as form errors, or as 403/404/409 pages with their message.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import (
     Blueprint,
     abort,
@@ -65,12 +67,9 @@ bp.add_app_template_filter(project_partners.fitting_roles, "fitting_roles")
 @bp.app_template_filter("partner_roles_summary")
 def partner_roles_summary(roles) -> str:
     """ "Academic lab ×2, CDMO": the roles a call requires, each once with how many."""
-    counts: dict[str, int] = {}
-    for role in roles or []:
-        counts[role] = counts.get(role, 0) + 1
     return ", ".join(
         label_of(PARTNER_ROLE_LABELS, role) + (f" ×{count}" if count > 1 else "")
-        for role, count in counts.items()
+        for role, count in Counter(roles or []).items()
     )
 
 
